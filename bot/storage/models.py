@@ -172,7 +172,7 @@ class Reminder(Base):
 
 
 class Translation(Base):
-    """Cache of machine translations, shared; the row goes with the user whose words it first held."""
+    """Shared cache of machine translations; a row goes with the user whose words it first held."""
 
     __tablename__ = "translations"
     __table_args__ = (UniqueConstraint("source_lang", "target_lang", "text_hash"),)

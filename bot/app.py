@@ -1,0 +1,112 @@
+"""The composition root: build_application(settings) wires everything; nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext, Services, utc_now
+from bot.handlers import complaint, evidence, start
+from bot.handlers.errors import on_error
+from bot.i18n import Catalogs
+from bot.settings import Settings
+from bot.storage.migrate import upgrade
+from bot.storage.session import create_engine, session_factory
+
+App = Application[Any, BotContext, Any, Any, Any, Any]
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def build_application(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now, migrate: bool = True
+) -> App:
+    """The bot as configured; tests, the shell and `yabeda run` all build it here."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.file_url)
+        .context_types(ContextTypes(context=BotContext))
+        # Replies to users are not throttled; only bulk reminders are paced (DESIGN pitfalls).
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, overall_time_period=0, max_retries=3))
+        .post_init(_post_init(settings, clock, migrate))
+        .post_shutdown(_post_shutdown)
+    )
+    application: App = builder.build()
+    _add_handlers(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+def _add_handlers(application: App) -> None:
+    commands = {
+        "start": start.start,
+        "help": start.help_command,
+        "privacy": start.privacy,
+        "delete": start.delete_request,
+        "language": start.language,
+        "new": complaint.new_case,
+        "cases": complaint.list_cases,
+        "cancel": complaint.cancel,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    callbacks = {
+        r"^start:new$": complaint.new_case,
+        r"^del:(yes|no)$": start.delete_answer,
+        r"^lang:": start.language_chosen,
+        r"^case:open:": complaint.open_existing,
+        r"^ev:": evidence.label_chosen,
+        r"^rv:": evidence.review_action,
+        r"^(q|nav):": complaint.on_button,
+    }
+    for pattern, callback in callbacks.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(evidence.unknown_button))
+    media = filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE | filters.Document.ALL
+    application.add_handler(
+        MessageHandler(PRIVATE & media & ~filters.UpdateType.EDITED, evidence.on_media)
+    )
+    text = PRIVATE & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
+    application.add_handler(MessageHandler(text, complaint.on_text))
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, evidence.unknown_command))
+    application.add_handler(MessageHandler(PRIVATE, evidence.unexpected_message))
+
+
+def _post_init(settings: Settings, clock: Callable[[], datetime], migrate: bool) -> Any:
+    async def post_init(application: App) -> None:
+        engine = create_engine(settings.database_url)
+        if migrate:
+            await upgrade(engine)
+        catalogs = Catalogs.load()
+        services = Services(settings, catalogs, session_factory(engine), clock)
+        services.extras["engine"] = engine
+        application.bot_data["services"] = services
+        texts = catalogs.for_language("ru")
+        await application.bot.set_my_commands(
+            [BotCommand(name, texts(f"command.{name}")) for name in start.COMMANDS]
+        )
+
+    return post_init
+
+
+async def _post_shutdown(application: App) -> None:
+    services: Services | None = application.bot_data.get("services")
+    if services is not None:
+        await services.extras["engine"].dispose()
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]

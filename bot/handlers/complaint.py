@@ -1,0 +1,141 @@
+"""Telegram glue for the flows: /new, /cases, typed answers, buttons, Back and Skip."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.conversation import Walk
+from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.handlers.results import results_if_complete
+from bot.storage import cases as store
+from bot.ui import Say, data
+
+
+def _walk(t: Turn, case: store.Case, context: BotContext) -> Walk:
+    return Walk(t.session, case, t.texts, context.today(t.user))
+
+
+async def new_case(update: Update, context: BotContext) -> None:
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        case = await store.open_case(t.session, t.user, "complaint")
+        says = [
+            Say(t.texts("complaint.opened", case_id=case.id)),
+            *await _walk(t, case, context).ask(),
+        ]
+    await send(update, context, says)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    async with turn(update, context) as t:
+        t.user.active_case_id = None
+        say = Say(
+            t.texts("complaint.cancelled"), [[(t.texts("start.begin"), data("start", "new"))]]
+        )
+    await send(update, context, [say])
+
+
+async def list_cases(update: Update, context: BotContext) -> None:
+    async with turn(update, context) as t:
+        cases = await store.user_cases(t.session, t.user)
+        if not cases:
+            says = [Say(t.texts("cases.none"), [[(t.texts("start.begin"), data("start", "new"))]])]
+        else:
+            rows = [
+                [
+                    (
+                        t.texts(
+                            "cases.item", case_id=c.id, status=t.texts(f"cases.status.{c.status}")
+                        ),
+                        data("case", "open", c.id),
+                    )
+                ]
+                for c in cases[:20]
+            ]
+            says = [Say(t.texts("cases.list"), rows)]
+    await send(update, context, says)
+
+
+async def open_existing(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        case = await _owned(t, query.data.split(":")[-1])
+        if case is None:
+            says = [Say(t.texts("conversation.not_yours"))]
+        else:
+            t.user.active_case_id = case.id
+            walk = _walk(t, case, context)
+            says = [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
+            says += await results_if_complete(walk, context) if not await walk.position() else []
+    await send(update, context, says)
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    async with turn(update, context) as t:
+        case = await store.active_case(t.session, t.user)
+        if case is None:
+            says = [
+                Say(
+                    t.texts("conversation.no_case"),
+                    [[(t.texts("start.begin"), data("start", "new"))]],
+                )
+            ]
+        else:
+            walk = _walk(t, case, context)
+            says = await walk.accept_text(message.text or "")
+            complete = await walk.position() is None
+    await send(update, context, says)
+    if case is not None and complete:
+        await _deliver_results(update, context)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Answers (`q:case:key:value`) and navigation (`nav:case:back|skip:key`)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        case = await _owned(t, parts[1] if len(parts) > 2 else "")
+        if case is None:
+            says = [Say(t.texts("conversation.not_yours"))]
+            complete = False
+        else:
+            t.user.active_case_id = case.id
+            walk = _walk(t, case, context)
+            says = await _apply_button(walk, parts)
+            complete = await walk.position() is None
+    await send(update, context, says)
+    if complete:
+        await _deliver_results(update, context)
+
+
+async def _apply_button(walk: Walk, parts: list[str]) -> list[Say]:
+    area, action = parts[0], parts[2]
+    if area == "q" and len(parts) == 4:
+        return await walk.accept_choice(action, parts[3])
+    if area == "nav" and action == "back":
+        return await walk.back()
+    if area == "nav" and action == "skip" and len(parts) == 4:
+        return await walk.skip(parts[3])
+    return [Say(walk.texts("conversation.stale_button")), *await walk.ask()]
+
+
+async def _owned(t: Turn, raw_id: str) -> store.Case | None:
+    if not raw_id.isdigit():
+        return None
+    return await store.owned_case(t.session, t.user, int(raw_id))
+
+
+async def _deliver_results(update: Update, context: BotContext) -> None:
+    async with turn(update, context) as t:
+        case = await store.active_case(t.session, t.user)
+        if case is None:
+            return
+        says = await results_if_complete(_walk(t, case, context), context)
+    await send(update, context, says)

@@ -1,0 +1,187 @@
+"""Evidence (photos, albums, files, videos), its labels, the review card and stray input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message, Update
+
+from bot.context import BotContext
+from bot.conversation import Walk
+from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.storage import cases as store
+from bot.ui import Say, data
+from flows.evidence import LABELS
+from flows.questions import Kind
+
+# Telegram delivers an album as separate messages within about a second.
+ALBUM_SETTLE_SECONDS = 1.5
+
+
+def _media(message: Message) -> dict[str, Any] | None:
+    """The stored description of a message's file, or None when it carries none."""
+    if message.photo:
+        size = message.photo[-1]
+        return {"media": "photo", "file_id": size.file_id, "file_unique_id": size.file_unique_id}
+    for kind in ("video", "video_note", "document"):
+        item = getattr(message, kind)
+        if item is not None:
+            return {
+                "media": kind,
+                "file_id": item.file_id,
+                "file_unique_id": item.file_unique_id,
+                "file_name": getattr(item, "file_name", None),
+                "mime_type": getattr(item, "mime_type", None),
+            }
+    return None
+
+
+async def on_media(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    media = _media(message)
+    if media is None:
+        return
+    async with turn(update, context) as t:
+        case = await store.active_case(t.session, t.user)
+        opened = case is None
+        if case is None:
+            case = await store.open_case(t.session, t.user, "complaint")
+        item = await store.add_evidence(
+            t.session,
+            case,
+            **media,
+            media_group_id=message.media_group_id,
+            message_id=message.message_id,
+            forwarded=message.forward_origin is not None,
+            caption=message.caption,
+        )
+        walk = Walk(t.session, case, t.texts, context.today(t.user))
+        says = await _after_media(t, walk, item, context, opened)
+    await send(update, context, says)
+
+
+async def _after_media(
+    t: Turn, walk: Walk, item: store.EvidenceItem, context: BotContext, opened: bool
+) -> list[Say]:
+    position = await walk.position()
+    if position is not None and position.question.kind is Kind.PHOTO and not item.media_group_id:
+        item.label = "act"
+        return [Say(t.texts("evidence.act_photo_saved")), *await walk.store(position, item.id)]
+    if item.media_group_id:
+        _schedule_album_ack(context, t, walk.case.id, item.media_group_id)
+        return []
+    says = [Say(t.texts("evidence.opened_for_it"))] if opened else []
+    count = len(await store.case_evidence(t.session, walk.case))
+    says.append(
+        Say(t.texts("evidence.saved", number=count), _label_rows(t, walk.case.id, str(item.id)))
+    )
+    return says
+
+
+def _label_rows(t: Turn, case_id: int, target: str) -> list[list[tuple[str, str]]]:
+    labels = [
+        (t.texts(f"evidence.label.{label}"), data("ev", case_id, target, label)) for label in LABELS
+    ]
+    return [labels[i : i + 2] for i in range(0, len(labels), 2)]
+
+
+def _schedule_album_ack(context: BotContext, t: Turn, case_id: int, group: str) -> None:
+    name = f"album:{group}"
+    if context.job_queue is None or context.job_queue.get_jobs_by_name(name):
+        return
+    context.job_queue.run_once(
+        _album_ack,
+        ALBUM_SETTLE_SECONDS,
+        name=name,
+        data={"case_id": case_id, "group": group, "user_id": t.user.id},
+        chat_id=t.user.chat_id,
+    )
+
+
+async def _album_ack(context: BotContext) -> None:
+    """One acknowledgement for a whole album, once its photos have all arrived."""
+    job = context.job
+    assert job is not None and job.chat_id is not None
+    info: dict[str, Any] = job.data  # type: ignore[assignment]
+    async with context.db() as session:
+        user = await store.user_of(session, info["user_id"])
+        case = await store.owned_case(session, user, info["case_id"]) if user else None
+        if user is None or case is None:
+            return
+        texts = context.texts_for(user)
+        t = Turn(session, user, texts)
+        count = len(await store.album_items(session, case, info["group"]))
+        say = Say(
+            texts("evidence.album_saved", count=count), _label_rows(t, case.id, "g" + info["group"])
+        )
+    await context.bot.send_message(job.chat_id, say.text, reply_markup=say.markup())
+
+
+async def label_chosen(update: Update, context: BotContext) -> None:
+    """`ev:case:item|gGROUP:label`: one tap labels an item or a whole album."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        case = await _owned(t, parts)
+        if case is None or len(parts) != 4 or parts[3] not in LABELS:
+            says = [Say(t.texts("conversation.not_yours"))]
+        else:
+            await store.label_evidence(t.session, case, parts[2], parts[3])
+            walk = Walk(t.session, case, t.texts, context.today(t.user))
+            note = t.texts("evidence.labelled", label=t.texts(f"evidence.label.{parts[3]}"))
+            says = [Say(note), *await walk.ask()]
+    await send(update, context, says)
+
+
+async def review_action(update: Update, context: BotContext) -> None:
+    """`rv:case:edit` shows the review card again; `rv:case:chg:key` reopens one answer."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        case = await _owned(t, parts)
+        if case is None:
+            says = [Say(t.texts("conversation.not_yours"))]
+        else:
+            t.user.active_case_id = case.id
+            walk = Walk(t.session, case, t.texts, context.today(t.user))
+            await store.delete_answer(t.session, case, "review")
+            if len(parts) == 4 and parts[2] == "chg":
+                await walk.reopen(parts[3])
+            says = await walk.ask()
+    await send(update, context, says)
+
+
+async def _owned(t: Turn, parts: list[str]) -> store.Case | None:
+    if len(parts) < 3 or not parts[1].isdigit():
+        return None
+    return await store.owned_case(t.session, t.user, int(parts[1]))
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        say = Say(t.texts("conversation.stale_button"))
+    await send(update, context, [say])
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    async with turn(update, context) as t:
+        say = Say(t.texts("conversation.unknown_command"))
+    await send(update, context, [say])
+
+
+async def unexpected_message(update: Update, context: BotContext) -> None:
+    """Stickers, locations, contacts ...: say what is expected and ask the question again."""
+    if update.edited_message is not None:
+        return
+    async with turn(update, context) as t:
+        case = await store.active_case(t.session, t.user)
+        says = [Say(t.texts("conversation.unexpected"))]
+        if case is not None:
+            says += await Walk(t.session, case, t.texts, context.today(t.user)).ask()
+    await send(update, context, says)

@@ -1,0 +1,35 @@
+"""Queries about users: find or create, and remove everything a user owns."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Base, User
+
+
+async def ensure_user(
+    session: AsyncSession, user_id: int, chat_id: int, language: str | None = None
+) -> User:
+    """The stored user, created on first contact; the language is only set once."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id, chat_id=chat_id, language=language, blocked=False)
+        session.add(user)
+        await session.flush()
+    elif user.chat_id != chat_id or user.blocked:
+        user.chat_id = chat_id
+        user.blocked = False
+    return user
+
+
+async def delete_user(session: AsyncSession, user_id: int) -> None:
+    """Delete the user's rows from every table that has a user_id, children first."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if "user_id" in table.c:
+            await session.execute(delete(table).where(table.c.user_id == user_id))
+    await session.execute(delete(User).where(User.id == user_id))
+
+
+async def user_exists(session: AsyncSession, user_id: int) -> bool:
+    return (await session.scalar(select(User.id).where(User.id == user_id))) is not None

@@ -1,0 +1,12 @@
+"""Every flow by its stored name."""
+
+from __future__ import annotations
+
+from flows.complaint import COMPLAINT
+from flows.questions import Flow
+
+FLOWS: dict[str, Flow] = {COMPLAINT.name: COMPLAINT}
+
+
+def flow_named(name: str) -> Flow:
+    return FLOWS[name]
