@@ -78,7 +78,7 @@ class Rules:
             raise ValueError(f"unknown site {site!r}, expected one of {', '.join(SITES)}")
         return self.by_site[site][key]
 
-    def keys(self) -> tuple[str, ...]:
+    def rule_keys(self) -> tuple[str, ...]:
         """Every rule key, in table order."""
         return tuple(self.by_site[SITES[0]])
 
