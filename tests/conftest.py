@@ -1,0 +1,112 @@
+"""Fixtures: databases (SQLite and PostgreSQL), the Bot API emulator, and the real bot on it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App, build_application
+from bot.emulator import BotApiEmulator
+from bot.runner import Webhook, start, stop
+from bot.settings import Settings
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+TOKEN = "123456789:TEST-token-never-logged"
+
+
+async def _pg_available() -> bool:
+    try:
+        import asyncpg
+
+        connection = await asyncpg.connect(PG_ADMIN, timeout=2)
+    except (OSError, Exception):  # noqa: BLE001 - any failure means "no server here"
+        return False
+    await connection.close()
+    return True
+
+
+async def _create_pg_database() -> str:
+    import asyncpg
+
+    name = f"yabeda_test_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(PG_ADMIN)
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    await connection.close()
+    return name
+
+
+async def _drop_pg_database(name: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(PG_ADMIN)
+    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await connection.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database on each backend; PostgreSQL gets a fresh database per test."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'yabeda.sqlite3'}"
+        return
+    if not await _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not running at 127.0.0.1:5432")
+        pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
+    name = await _create_pg_database()
+    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    await _drop_pg_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'yabeda.sqlite3'}"
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    emu = BotApiEmulator()
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+def make_settings(emu: BotApiEmulator, database_url: str, **extra: Any) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=TOKEN,
+        database_url=database_url,
+        telegram_api_url=emu.api_url,
+        telegram_file_url=emu.file_url,
+        **extra,
+    )
+
+
+BotStarter = Callable[..., Awaitable[App]]
+
+
+@pytest.fixture
+async def start_bot(emulator: BotApiEmulator) -> AsyncIterator[BotStarter]:
+    """Start the real Application on the emulator; every bot started is stopped afterwards."""
+    running: list[App] = []
+
+    async def _start(database_url: str, webhook: Webhook | None = None, **extra: Any) -> App:
+        application = build_application(make_settings(emulator, database_url, **extra))
+        await start(application, webhook)
+        running.append(application)
+        return application
+
+    yield _start
+    for application in running:
+        await stop(application)
+    await asyncio.sleep(0)
+
+
+async def stop_bot(application: App) -> None:
+    await stop(application)

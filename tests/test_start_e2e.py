@@ -1,0 +1,66 @@
+"""The real bot against the emulator answers /start, over polling and over a webhook."""
+
+from __future__ import annotations
+
+import socket
+
+from bot.emulator import BotApiEmulator
+from bot.runner import Webhook
+from tests.conftest import BotStarter
+
+GREETING_START = "Здравствуйте! Я Ябеда"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_start_over_polling(
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
+) -> None:
+    await start_bot(database_url)
+    user = emulator.user(1001, first_name="Анна", language_code="ru")
+    await user.send_text("/start")
+    [reply] = await user.next_replies(timeout=10)
+    assert reply.text.startswith(GREETING_START)
+    assert "/privacy" in reply.text
+    assert [label for row in reply.buttons for label, _ in row] == ["Начать новую жалобу"]
+
+
+async def test_start_over_webhook_with_secret(
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
+) -> None:
+    port = _free_port()
+    hook = Webhook("127.0.0.1", port, f"http://127.0.0.1:{port}/telegram", "s3cret-token")
+    await start_bot(database_url, webhook=hook)
+    user = emulator.user(1002, first_name="Boris", language_code="en")
+    await user.send_text("/start")
+    [reply] = await user.next_replies(timeout=10)
+    assert reply.text.startswith("Hello! I am Yabeda")
+    assert [label for row in reply.buttons for label, _ in row] == ["Start a new complaint"]
+
+
+async def test_command_menu_is_set_at_start(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    commands = emulator.commands()
+    assert {"new", "cases", "help", "cancel", "language", "privacy", "delete"} <= {
+        c["command"] for c in commands
+    }
+
+
+async def test_the_start_button_opens_a_complaint(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    user = emulator.user(1003, language_code="ru")
+    await user.send_text("/start")
+    await user.next_replies(timeout=10)
+    await user.press("Начать новую жалобу")
+    replies = await user.next_replies(timeout=10, count=2)
+    assert "Открыл жалобу №" in replies[0].text
+    assert replies[1].text.startswith("Что случилось с заказом?")
+    assert ["Посылка не пришла"] in [[label for label, _ in row] for row in replies[1].buttons]
