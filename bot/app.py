@@ -27,6 +27,9 @@ from bot.storage.migrate import upgrade
 from bot.storage.session import create_engine, session_factory
 
 App = Application[Any, BotContext, Any, Any, Any, Any]
+# Features with handlers and start-up work of their own (reminders, reports, translation):
+# each module has register(application), on_start(application, services), on_stop(...).
+FEATURES: tuple[Any, ...] = ()
 PRIVATE = filters.ChatType.PRIVATE
 
 
@@ -46,6 +49,8 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     application: App = builder.build()
+    for feature in FEATURES:
+        feature.register(application)
     _add_handlers(application)
     application.add_error_handler(on_error)
     return application
@@ -95,6 +100,8 @@ def _post_init(settings: Settings, clock: Callable[[], datetime], migrate: bool)
         services = Services(settings, catalogs, session_factory(engine), clock)
         services.extras["engine"] = engine
         application.bot_data["services"] = services
+        for feature in FEATURES:
+            await feature.on_start(application, services)
         texts = catalogs.for_language("ru")
         await application.bot.set_my_commands(
             [BotCommand(name, texts(f"command.{name}")) for name in start.COMMANDS]
@@ -105,8 +112,11 @@ def _post_init(settings: Settings, clock: Callable[[], datetime], migrate: bool)
 
 async def _post_shutdown(application: App) -> None:
     services: Services | None = application.bot_data.get("services")
-    if services is not None:
-        await services.extras["engine"].dispose()
+    if services is None:
+        return
+    for feature in reversed(FEATURES):
+        await feature.on_stop(application, services)
+    await services.extras["engine"].dispose()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]

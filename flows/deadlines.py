@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -134,7 +134,8 @@ def past_deadlines(timeline: CaseTimeline, rules: Rules, today: date) -> list[Pa
 
 def protection_end_from_countdown(now: datetime, tz: ZoneInfo, days: int, hours: int = 0) -> date:
     """The local date on which an order page's "N days M hours left" countdown runs out."""
-    return (now.astimezone(tz) + timedelta(days=days, hours=hours)).date()
+    runs_out = now.astimezone(UTC) + timedelta(days=days, hours=hours)
+    return runs_out.astimezone(tz).date()
 
 
 def _applicable(timeline: CaseTimeline, rules: Rules, today: date) -> list[Deadline]:
