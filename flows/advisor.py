@@ -90,6 +90,19 @@ WARNING_PARAMS: Mapping[str, frozenset[str]] = {
 }
 
 
+# The other catalog keys the advisor's results are shown with, and their placeholders.
+OTHER_KEYS: Mapping[str, frozenset[str]] = {
+    "advice.reason.label": frozenset({"label"}),
+    "advice.reason.unverified": frozenset(),
+    "advice.received.yes": frozenset(),
+    "advice.received.no": frozenset(),
+    "advice.resolution.full_refund": frozenset({"amount"}),
+    "advice.resolution.partial_refund": frozenset({"amount"}),
+    "advice.resolution.return": frozenset({"amount"}),
+    "advice.resolution.no_amount": frozenset(),
+}
+
+
 @dataclass(frozen=True)
 class AdvisorRules:
     """The numbers the advisor uses; flows/rules.py may build this from the rules table."""
@@ -160,6 +173,17 @@ class Advice:
     def warning_keys(self) -> tuple[str, ...]:
         """The warnings' catalog keys, in order."""
         return tuple(w.key for w in self.warnings)
+
+
+def message_keys() -> dict[str, frozenset[str]]:
+    """Every catalog key the advisor's results need, with its placeholders."""
+    keys: dict[str, frozenset[str]] = {**WARNING_PARAMS, **OTHER_KEYS}
+    for reason in REASONS:
+        keys[f"advice.reason.{reason}.title"] = frozenset()
+        keys[f"advice.reason.{reason}.why"] = frozenset()
+    for report in REPORT_KINDS:
+        keys[f"advice.report.{report}"] = frozenset()
+    return keys
 
 
 def reason_for(facts: Facts) -> str:

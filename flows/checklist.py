@@ -22,6 +22,9 @@ SLOTS = (
 )
 VIDEO_MEDIA = frozenset({"video", "video_note"})
 _SEND_ACT_PHOTO = "advice.evidence.act.send_photo"
+# Shown with the checklist: what is still missing ({items}: the missing titles), or all is in.
+MISSING_KEY = "advice.checklist.missing"
+COMPLETE_KEY = "advice.checklist.complete"
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,8 @@ def why_keys() -> frozenset[str]:
     """Every catalog key the checklist can return (for the catalog test)."""
     keys = {need.why_key for needs in NEEDS.values() for need in needs}
     keys |= {f"advice.evidence.{slot}.title" for slot in SLOTS}
-    return frozenset(keys | {_SEND_ACT_PHOTO, _Need("act", _R).why_key})
+    keys |= {_SEND_ACT_PHOTO, _Need("act", _R).why_key, MISSING_KEY, COMPLETE_KEY}
+    return frozenset(keys)
 
 
 def _needs(facts: Facts, reason: str) -> list[_Need]:

@@ -13,6 +13,9 @@ from flows.texts.render import line
 from flows.texts.templates import load
 from flows.texts.values import ELLIPSIS, Case, act_values, read_case
 
+# The catalog key to show while `DisputeTexts.pending` is not empty.
+PENDING_NOTICE = "advice.texts.pending"
+
 
 @dataclass(frozen=True)
 class DisputeTexts:
