@@ -200,7 +200,7 @@ TABLE: tuple[Rule, ...] = (
     _r("refund.expected", 10, "working_days", "after", "decision_won", (0,), "aliexpress",
        "sourced", _FULLSHINE, _CNJDPART),
     _r("post.pickup", 15, "days", "after", "parcel_notice", (2, 0), "russian_post", "weak",
-       _NEURUM_PARCELS, _RUSPOST_EU, _BAHETLE),
+       _NEURUM_PARCELS, _RUSPOST_EU, _BAHETLE, _NEURUM_STORAGE),
     _r("post.pickup_max", 60, "days", "after", "parcel_notice", (), "russian_post", "weak",
        _NEURUM_STORAGE),
     _r("post.claim", 6, "months", "after", "posting_date", (7, 2, 0), "russian_post", "sourced",
