@@ -8,12 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flows.parsers.normalize import folded
-
-NUMBER_WORDS = {
-    "один": 1, "одна": 1, "одну": 1, "одни": 1, "пару": 2, "пара": 2, "два": 2, "две": 2,
-    "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
-    "десять": 10, "one": 1, "two": 2, "three": 3, "a": 1, "an": 1,
-}  # fmt: skip
+from flows.parsers.number_words import read_number
 
 _UNIT_WORDS = {
     "year": "год года лет year years y",
@@ -50,7 +45,7 @@ def parse_duration(text: str, *, fillers: frozenset[str] = frozenset()) -> Durat
     totals = {"months": 0, "days": 0, "seconds": 0}
     pending: int | None = None
     for token in tokens:
-        number = _number(token)
+        number = read_number(token)
         if number is not None:
             if pending is not None:
                 return None
@@ -71,12 +66,6 @@ def _finish(totals: dict[str, int], pending: int | None, tokens: list[str]) -> D
     if pending is not None:
         return Duration(days=pending, bare=True)
     return Duration(**totals) if tokens else None
-
-
-def _number(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    return NUMBER_WORDS.get(token)
 
 
 def _clock_seconds(token: str) -> int:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import TypedDict
 
 from flows.errors import ParseError
-from flows.parsers.dates import as_date, parse_end_date
+from flows.parsers.date_reading import read_date
 from flows.parsers.durations import Duration, add_months, parse_duration
 from flows.parsers.normalize import folded
 
@@ -43,7 +43,8 @@ class ProtectionEnd:
     def from_json(cls, value: Mapping[str, object]) -> ProtectionEnd:
         """The ProtectionEnd a stored `parse_protection_end` value holds."""
         end = value["end"]
-        return cls(as_date(end) if isinstance(end, str) else None, value["expired"] is True)
+        expired = value["expired"] is True
+        return cls(date.fromisoformat(end) if isinstance(end, str) else None, expired)
 
 
 def parse_protection_end(text: str, *, today: date | None = None) -> ProtectionJson:
@@ -74,9 +75,9 @@ def _ahead(today: date, span: Duration) -> date:
 
 def _from_date(text: str, today: date) -> ProtectionJson:
     try:
-        end = parse_end_date(text, today=today)
+        end = read_date(text, today, future_ok=True)
     except ParseError as error:
         if error.code == "parse.date.format":
             raise ParseError("parse.protection.format") from None
         raise
-    return {"end": end, "expired": as_date(end) < today}
+    return {"end": end.isoformat(), "expired": end < today}
