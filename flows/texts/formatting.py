@@ -12,13 +12,13 @@ from flows.texts.templates import load
 
 
 def format_date(day: date, lang: str) -> str:
-    """A date in words: "27 July 2024", "27 июля 2024 г."."""
+    """A date in words, as the language writes it ("27 July 2024" in English)."""
     t = load(lang)
     return str(t["date"]).format(day=day.day, month=t["months"][day.month - 1], year=day.year)
 
 
 def format_money(money: Money, lang: str) -> str:
-    """An amount as the language writes it: "RUB 12,168.71", "$25.90", "12 168,71 руб."."""
+    """An amount as the language writes it ("RUB 12,168.71", "$25.90" in English)."""
     t = load(lang)
     whole, _, cents = f"{money.amount:,.2f}".partition(".")
     number = whole.replace(",", t["number"]["group"]) + t["number"]["decimal"] + cents

@@ -29,7 +29,7 @@ def transliterate(text: str) -> str:
 
 
 def office_parts(office: str) -> tuple[str | None, str]:
-    """The kind of a Russian post office name (international, sorting, post_office) and the rest."""
+    """The kind of a Russian post office's name (international, sorting, post_office), the rest."""
     text = " ".join(office.split())
     folded = text.casefold()
     for kind, prefixes in _office_prefixes():
@@ -56,7 +56,7 @@ def _letter(text: str, i: int) -> str:
 
 
 def _in_capitals(text: str, i: int) -> bool:
-    """Whether a capital letter stands in an all-capitals word ("ММПО", "ЩИТ")."""
+    """Whether a capital letter stands in an all-capitals word (MMPO, not Mmpo)."""
     after = text[i + 1] if i + 1 < len(text) else ""
     before = text[i - 1] if i > 0 else ""
     if after.isalpha():
@@ -65,7 +65,7 @@ def _in_capitals(text: str, i: int) -> bool:
 
 
 def _fallback(ch: str) -> str:
-    """A Cyrillic letter not in the table, read through its base letter (Ҟ -> К), or dropped."""
+    """A Cyrillic letter not in the table, read through its base letter (KA WITH STROKE -> KA)."""
     name = unicodedata.name(ch, "")
     base = name.split(" WITH ")[0].replace("CAPITAL", "SMALL")
     try:

@@ -104,16 +104,22 @@ class _Reader:
         return format_money(money, self.lang) if money else None
 
     def office(self, index: int, value: Any) -> str | None:
-        """A post office: its kind in words, the rest transliterated (or translated if given)."""
         if not isinstance(value, str) or not value.strip():
             return None
-        if not self.is_en:
-            return clip(value, limits.MAX_OFFICE)
-        kind, rest = office_parts(value)
-        if kind is None:
-            return self.named(f"acts.{index}.office", value, limits.MAX_OFFICE)
-        name = self.plain(rest, limits.MAX_OFFICE)
-        return sentence(str(self.t["office"][kind]), {"name": name})
+        return office_name(value, self.lang, self.english.get(f"acts.{index}.office"))
+
+
+def office_name(office: str, lang: str = "en", translated: str | None = None) -> str:
+    """A post office as the language names it: its kind in words, the name transliterated."""
+    # A known kind (MMPO, sorting centre, office with an index) reads better than a machine
+    # translation of it; the translation is used only for names of no known kind.
+    if lang != "en":
+        return clip(office, limits.MAX_OFFICE)
+    kind, rest = office_parts(office)
+    if kind is None:
+        return clip(transliterate(translated or office), limits.MAX_OFFICE)
+    name = clip(transliterate(rest), limits.MAX_OFFICE) if rest else None
+    return sentence(str(load(lang)["office"][kind]), {"name": name}) or ""
 
 
 def read_case(
