@@ -49,13 +49,11 @@ WORDS = {
     "г": "g",
     "кг": "kg",
 }
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),
-        strict=True,
-    )
-)
+_LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya"
+_TRANSLIT = {
+    cyrillic: latin.strip("_")
+    for cyrillic, latin in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN.split(" "), strict=True)
+}
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 _SLOT = re.compile(r"\[(\d+)\]")
 
@@ -91,7 +89,6 @@ def fake_translate(text: str) -> str:
 
 def _word(word: str) -> str:
     english = WORDS.get(word.lower()) or "".join(_TRANSLIT.get(c, c) for c in word.lower())
-    english = english.replace("-", "")
     return english.capitalize() if word[0].isupper() else english
 
 
@@ -276,7 +273,7 @@ def _quirk(mode: Mode, translation: str) -> str:
 def _success(protocol: str, translation: str, *, quota: bool) -> tuple[int, str, str]:
     if protocol == "google":
         page = (
-            '<!DOCTYPE html><html><head><title>Google Translate</title></head><body>'
+            "<!DOCTYPE html><html><head><title>Google Translate</title></head><body>"
             '<div class="result-container">{}</div></body></html>'
         )
         return 200, "text/html", page.format(html.escape(translation))
