@@ -23,9 +23,7 @@ MAX_DAYS_AHEAD = 366
 YEARS_BACK = 8
 
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_NUMERIC = re.compile(
-    r"(?<![\d.])(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?(?!\d|[./-]\d)"
-)
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?(?!\d|[./-]\d)")
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:-?(?:го|е|ое))?\s*([a-zа-я]+)\.?(?:,?\s*(\d{4}))?")
 _MONTH_DAY = re.compile(r"([a-zа-я]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(\d{4}))?(?!\d)")
 _WORD = re.compile(r"[a-zа-я]+")

@@ -78,9 +78,7 @@ def _candidate(text: str) -> str:
     whole = {token for token in tokens if _looks_whole(token)}
     if len(whole) > 1:
         raise ParseError("parse.tracking.several")
-    rest_has_digits = any(
-        any(c.isdigit() for c in token) for token in tokens if token not in whole
-    )
+    rest_has_digits = any(any(c.isdigit() for c in token) for token in tokens if token not in whole)
     if whole and not rest_has_digits:
         return whole.pop()
     return "".join(tokens)
