@@ -13,17 +13,7 @@ from bot.translation.normalise import normalise, text_hash
 from bot.translation.protect import mask, restore, slots_in, unmask
 from bot.translation.retry import retry_after_seconds
 from bot.translation.segments import join, split
-
-BUYER_TEXT = (
-    "Заказ 8123456789012345 от 27.07.2024, трек RA123456789CN. Купил Xiaomi Redmi Note 12 Pro "
-    "и iPhone 15, карта SD не читается. Вес 508 г, а не 0,508 кг. Оплатил $25.90 и 12 168,71 руб. "
-    "Ссылка https://aliexpress.ru/item/1005006.html, почта ivan.petrov@mail.ru, в 14:30."
-)
-TOKENS = (
-    "8123456789012345", "27.07.2024", "RA123456789CN", "Xiaomi Redmi Note 12 Pro", "iPhone 15",
-    "SD", "508", "0,508", "$25.90", "12 168,71", "https://aliexpress.ru/item/1005006.html",
-    "ivan.petrov@mail.ru", "14:30",
-)  # fmt: skip
+from tests.fakes.buyer_texts import BUYER_TEXT, TOKENS
 
 
 def test_normalise_keeps_paragraphs_and_drops_noise() -> None:

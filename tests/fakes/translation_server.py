@@ -116,7 +116,11 @@ class FakeTranslationServer:
         server.daemon_threads = True
         self._port = server.server_address[1]
         self._server = server
-        threading.Thread(target=server.serve_forever, name="fake-translator", daemon=True).start()
+        # A short poll keeps stop() quick: shutdown() waits for the loop's next poll.
+        serve = threading.Thread(
+            target=server.serve_forever, args=(0.02,), name="fake-translator", daemon=True
+        )
+        serve.start()
         return self
 
     def stop(self) -> None:
