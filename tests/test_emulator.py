@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import struct
 import sys
@@ -14,8 +15,11 @@ import httpx
 import pytest
 from telegram import (
     Bot,
+    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
+    MenuButtonCommands,
     MessageOriginHiddenUser,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -41,6 +45,7 @@ from bot.emulator.__main__ import parse_args, serve
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*will be of type `datetime.timedelta`:telegram.warnings.PTBDeprecationWarning"
 )
+App = Application[Any, Any, Any, Any, Any, Any]
 TOKEN = "123456:TEST"
 USER_ID = 1001
 
@@ -62,8 +67,10 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet with two buttons."""
     assert update.effective_user is not None and update.message is not None
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Да", callback_data="ask:yes")],
-         [InlineKeyboardButton("Нет, спасибо", callback_data="ask:no")]]
+        [
+            [InlineKeyboardButton("Да", callback_data="ask:yes")],
+            [InlineKeyboardButton("Нет, спасибо", callback_data="ask:no")],
+        ]
     )
     await update.message.reply_text(
         f"Привет, <b>{update.effective_user.first_name}</b>!",
@@ -101,7 +108,7 @@ async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.bot_data.setdefault("updates", []).append(update)
 
 
-def build_app(emu: BotApiEmulator, **options: Any) -> Application:  # type: ignore[type-arg]
+def build_app(emu: BotApiEmulator, **options: Any) -> App:
     """A PTB Application pointed at the emulator, with the tiny handlers above."""
     builder = ApplicationBuilder().token(TOKEN).base_url(emu.api_url).base_file_url(emu.file_url)
     if options.get("rate_limiter"):
@@ -116,7 +123,7 @@ def build_app(emu: BotApiEmulator, **options: Any) -> Application:  # type: igno
 
 
 @asynccontextmanager
-async def polling(app: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def polling(app: App) -> AsyncIterator[App]:
     """Run the application with long polling, as `yabeda run` does."""
     async with app:
         await app.updater.start_polling(poll_interval=0)  # type: ignore[union-attr]
@@ -148,7 +155,7 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-async def app(emu: BotApiEmulator) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def app(emu: BotApiEmulator) -> AsyncIterator[App]:
     """The test bot, polling the emulator."""
     async with polling(build_app(emu)) as running:
         yield running
@@ -226,7 +233,7 @@ async def test_stale_buttons_and_callback_data(anna: SimUser) -> None:
 
 
 async def test_photo_is_downloaded_with_the_same_bytes(
-    emu: BotApiEmulator, app: Application, anna: SimUser  # type: ignore[type-arg]
+    emu: BotApiEmulator, app: App, anna: SimUser
 ) -> None:
     data = jpeg(2000, 1500, b"\x01" * 5000)
 
@@ -240,9 +247,7 @@ async def test_photo_is_downloaded_with_the_same_bytes(
     assert len({size["file_unique_id"] for size in sent["photo"]}) == 4
 
 
-async def test_album_arrives_as_three_updates_with_one_group(
-    app: Application, anna: SimUser  # type: ignore[type-arg]
-) -> None:
+async def test_album_arrives_as_three_updates_with_one_group(app: App, anna: SimUser) -> None:
     photos = [jpeg(640, 480, bytes([n]) * 100) for n in range(3)]
 
     messages = await anna.send_album(photos, caption="Посылка")
@@ -257,7 +262,7 @@ async def test_album_arrives_as_three_updates_with_one_group(
 
 
 async def test_forwarded_photo_documents_and_other_media_parse_in_ptb(
-    app: Application, emu: BotApiEmulator, anna: SimUser  # type: ignore[type-arg]
+    app: App, emu: BotApiEmulator, anna: SimUser
 ) -> None:
     await anna.forward_photo(jpeg(100, 100), from_name="Seller")
     await anna.send_document(jpeg(10, 10), file_name="scan.jpg", mime_type="image/jpeg")
@@ -347,14 +352,14 @@ async def test_hang_and_slow_faults(emu: BotApiEmulator, bot: Bot) -> None:
 
 
 async def test_api_errors_look_like_telegram(emu: BotApiEmulator, bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)can't parse entities: can't find end tag"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities: can't find end tag"):
         await bot.send_message(USER_ID, "<b>unclosed", parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)character '.' is reserved"):
+    with pytest.raises(BadRequest, match=r"(?i)character '.' is reserved"):
         await bot.send_message(USER_ID, "1.5 kg", parse_mode="MarkdownV2")
     message = await bot.send_message(USER_ID, "same")
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("same", USER_ID, message.message_id)
-    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("nope")
     async with httpx.AsyncClient() as client:
         response = await client.post(f"{emu.api_url}{TOKEN}/noSuchMethod")
@@ -377,7 +382,10 @@ async def test_bot_media_keyboards_and_deletion(
 
     replies = await anna.next_replies(count=4)
     assert [reply.method for reply in replies] == [
-        "sendMessage", "sendMessage", "sendPhoto", "sendDocument"
+        "sendMessage",
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
     ]
     assert replies[2].text == "evidence" and replies[2].entities[0]["type"] == "italic"
     assert emu.file_bytes(replies[3].file_id or "") == b"dispute text"
@@ -385,8 +393,6 @@ async def test_bot_media_keyboards_and_deletion(
 
 
 async def test_bot_sends_a_media_group(bot: Bot, anna: SimUser) -> None:
-    from telegram import InputMediaPhoto
-
     media = [InputMediaPhoto(jpeg(30, 20, bytes([n])), caption=f"#{n}") for n in range(3)]
     messages = await bot.send_media_group(USER_ID, media)
 
@@ -398,8 +404,6 @@ async def test_bot_sends_a_media_group(bot: Bot, anna: SimUser) -> None:
 
 
 async def test_commands_and_menu_button(bot: Bot) -> None:
-    from telegram import BotCommand, MenuButtonCommands
-
     await bot.set_my_commands([BotCommand("start", "Начать"), BotCommand("cases", "Мои дела")])
     await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
 
@@ -429,9 +433,7 @@ async def test_next_replies_times_out_with_the_transcript(anna: SimUser) -> None
         await anna.next_replies(timeout=0.1)
 
 
-async def test_idle_waits_until_the_bot_handled_everything(
-    emu: BotApiEmulator, app: Application  # type: ignore[type-arg]
-) -> None:
+async def test_idle_waits_until_the_bot_handled_everything(emu: BotApiEmulator, app: App) -> None:
     users = [emu.user(2000 + n) for n in range(20)]
     for user in users:
         await user.send_text(f"hello {user.id}")
@@ -514,8 +516,6 @@ async def test_control_api_drives_a_standalone_emulator() -> None:
             assert answer.json()["result"]["text"] == "chosen ask:yes"
 
             photo = jpeg(64, 48)
-            import base64
-
             await http.post(
                 f"{control}/users/{USER_ID}/send_photo",
                 json={"data_b64": base64.b64encode(photo).decode()},
@@ -548,7 +548,11 @@ async def test_control_api_drives_a_standalone_emulator() -> None:
 
 async def test_python_m_bot_emulator_prints_its_api_url() -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.emulator", "--port", "0",
+        sys.executable,
+        "-m",
+        "bot.emulator",
+        "--port",
+        "0",
         stdout=asyncio.subprocess.PIPE,
     )
     try:
