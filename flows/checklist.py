@@ -145,12 +145,12 @@ def present_labels(items: Sequence[ChecklistItem]) -> tuple[str, ...]:
     return tuple(item.label for item in items if item.present)
 
 
-def why_keys() -> frozenset[str]:
-    """Every catalog key the checklist can return (for the catalog test)."""
+def message_keys() -> dict[str, frozenset[str]]:
+    """Every catalog key the checklist needs, with its placeholders."""
     keys = {need.why_key for needs in NEEDS.values() for need in needs}
     keys |= {f"advice.evidence.{slot}.title" for slot in SLOTS}
-    keys |= {_SEND_ACT_PHOTO, _Need("act", _R).why_key, MISSING_KEY, COMPLETE_KEY}
-    return frozenset(keys)
+    keys |= {_SEND_ACT_PHOTO, _Need("act", _R).why_key, COMPLETE_KEY}
+    return {**dict.fromkeys(keys, frozenset()), MISSING_KEY: frozenset({"items"})}
 
 
 def _needs(facts: Facts, reason: str) -> list[_Need]:
