@@ -189,6 +189,9 @@ def _assign(evidence: Iterable[Any], slots: list[str], reason: str) -> set[str]:
     untagged: list[str] = []
     for entry in evidence:
         media, label = _field(entry, "media"), _field(entry, "label")
+        if label == "item" and media in VIDEO_MEDIA and "fault_video" in slots:
+            # The bot has no "fault video" tag: a video of the item is the one showing the fault.
+            label = "fault_video"
         if label in slots:
             have.add(label)
         else:

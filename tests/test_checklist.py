@@ -108,6 +108,10 @@ class TestUntaggedEvidence:
         items = checklist({"problem": "damaged", "damage": "not_working"}, [ev("video")])
         assert present_labels(items) == ("fault_video",)
 
+    def test_video_of_the_item_is_the_fault_video(self) -> None:
+        items = checklist({"problem": "damaged", "damage": "not_working"}, [ev("video", "item")])
+        assert present_labels(items) == ("fault_video",)
+
     def test_untagged_photos_and_files_are_item_photos(self) -> None:
         facts = {"problem": "not_as_described", "difference": "size"}
         assert present_labels(checklist(facts, [ev("photo")])) == ("item",)
