@@ -60,7 +60,7 @@ MONEY = [
     ("Сумма: 1 234,50 ₽", "1234.50", "RUB"),
 ]
 
-ERRORS = [
+ERRORS: list[tuple[Callable[[str], object], str, str]] = [
     (parse_weight, "", "parse.weight.no_number"),
     (parse_weight, "тяжёлая", "parse.weight.no_number"),
     (parse_weight, "1,2,3 г", "parse.weight.format"),

@@ -58,7 +58,7 @@ ACT_NUMBERS = [
     ("12 / 34", "12/34"),
 ]
 
-ERRORS = [
+ERRORS: list[tuple[Callable[[str], object], str, str]] = [
     (parse_text, "", "parse.text.empty"),
     (parse_text, " \n \n ", "parse.text.empty"),
     (parse_text, "!!! 😡", "parse.text.no_words"),

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PARSERS = ROOT / "flows" / "parsers"
 LANGUAGES = ("ru", "en")
 CODE = re.compile(r"parse\.[a-z_]+\.[a-z_]+")
-ERROR_TABLES = [
+ErrorCase = tuple[Callable[[str], object], str, str]
+ERROR_TABLES: list[list[ErrorCase]] = [
     test_parsers_tracking.ERRORS,
     test_parsers_order.ERRORS,
     test_parsers_dates.ERRORS,
@@ -39,16 +40,16 @@ def _codes_in(folder: Path) -> set[str]:
     found: set[str] = set()
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
-            if is_text and CODE.fullmatch(node.value):
-                found.add(node.value)
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and CODE.fullmatch(value):
+                found.add(value)
     return found
 
 
 def _catalog(language: str, domain: str = "parse") -> dict[str, str]:
     path = ROOT / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
     with path.open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id}
+        return {str(m.id): str(m.string) for m in read_po(handle) if m.id}
 
 
 def _placeholders(text: str) -> set[str]:

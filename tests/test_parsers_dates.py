@@ -88,7 +88,7 @@ PROTECTION = [
     ("Защита закончилась", {"end": None, "expired": True}),
 ]
 
-ERRORS = [
+ERRORS: list[tuple[Callable[[str], object], str, str]] = [
     (past, "", "parse.date.format"),
     (past, "абв", "parse.date.format"),
     (past, "давно назад", "parse.date.format"),

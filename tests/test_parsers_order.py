@@ -25,7 +25,7 @@ VALID = [
     (ORDER_LINK, "8123456789012345"),
 ]
 
-ERRORS = [
+ERRORS: list[tuple[Callable[[str], object], str, str]] = [
     (parse_order_number, "", "parse.order.empty"),
     (parse_order_number, "номер заказа", "parse.order.empty"),
     (parse_order_number, "не помню", "parse.order.no_digits"),

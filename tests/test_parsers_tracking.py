@@ -28,6 +28,7 @@ VALID = [
     ("Трек-номер: RA-123-456-785-CN.", "RA123456785CN", "s10"),
     ("мой трек RA123456785CN, спасибо", "RA123456785CN", "s10"),
     ("RA123456785CN RA123456785CN", "RA123456785CN", "s10"),
+    ("RA123456785CN от 27.07.2024", "RA123456785CN", "s10"),
     ("https://www.pochta.ru/tracking#RA123456785CN", "RA123456785CN", "s10"),
     ("LP00123456789012", "LP00123456789012", "other"),
     (CAINIAO_LINK, "LP00123456789012", "other"),
@@ -40,7 +41,7 @@ VALID = [
     ("80085796123450", "80085796123450", "other"),  # Russian Post: its 14-digit check holds
 ]
 
-ERRORS = [
+ERRORS: list[tuple[Callable[[str], object], str, str]] = [
     (parse_tracking, "", "parse.tracking.empty"),
     (parse_tracking, "  ", "parse.tracking.empty"),
     (parse_tracking, "YANWEN", "parse.tracking.word"),

@@ -65,7 +65,9 @@ def _finish(totals: dict[str, int], pending: int | None, tokens: list[str]) -> D
         return None
     if pending is not None:
         return Duration(days=pending, bare=True)
-    return Duration(**totals) if tokens else None
+    if not tokens:
+        return None
+    return Duration(months=totals["months"], days=totals["days"], seconds=totals["seconds"])
 
 
 def _clock_seconds(token: str) -> int:

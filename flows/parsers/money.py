@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypedDict
@@ -33,7 +32,7 @@ class Money:
     currency: str
 
     @classmethod
-    def from_json(cls, value: Mapping[str, str]) -> Money:
+    def from_json(cls, value: MoneyJson) -> Money:
         """The Money a stored `parse_money` value holds."""
         return cls(Decimal(value["amount"]), value["currency"])
 

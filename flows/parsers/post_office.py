@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -32,9 +31,9 @@ class PostOffice:
     name: str | None
 
     @classmethod
-    def from_json(cls, value: Mapping[str, str | None]) -> PostOffice:
+    def from_json(cls, value: PostOfficeJson) -> PostOffice:
         """The PostOffice a stored `parse_post_office` value holds."""
-        return cls(index=value.get("index"), name=value.get("name"))
+        return cls(index=value["index"], name=value["name"])
 
 
 def parse_post_office(text: str) -> PostOfficeJson:
@@ -51,7 +50,7 @@ def parse_post_office(text: str) -> PostOfficeJson:
 
 
 def _index(line: str) -> str | None:
-    runs = _DIGIT_RUN.findall(line)
+    runs: list[str] = _DIGIT_RUN.findall(line)
     indexes = [run for run in runs if len(run) == INDEX_LENGTH]
     if len(indexes) > 1:
         raise ParseError("parse.post_office.several")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypedDict
@@ -40,11 +39,10 @@ class ProtectionEnd:
     expired: bool
 
     @classmethod
-    def from_json(cls, value: Mapping[str, object]) -> ProtectionEnd:
+    def from_json(cls, value: ProtectionJson) -> ProtectionEnd:
         """The ProtectionEnd a stored `parse_protection_end` value holds."""
         end = value["end"]
-        expired = value["expired"] is True
-        return cls(date.fromisoformat(end) if isinstance(end, str) else None, expired)
+        return cls(None if end is None else date.fromisoformat(end), value["expired"])
 
 
 def parse_protection_end(text: str, *, today: date | None = None) -> ProtectionJson:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 from urllib.parse import parse_qsl, urlsplit
@@ -50,10 +49,9 @@ class Tracking:
     kind: Kind
 
     @classmethod
-    def from_json(cls, value: Mapping[str, str]) -> Tracking:
+    def from_json(cls, value: TrackingJson) -> Tracking:
         """The Tracking held by a stored `parse_tracking` value."""
-        kind: Kind = "s10" if value["kind"] == "s10" else "other"
-        return cls(number=value["number"], kind=kind)
+        return cls(number=value["number"], kind=value["kind"])
 
 
 def parse_tracking(text: str) -> TrackingJson:
@@ -69,7 +67,7 @@ def parse_tracking(text: str) -> TrackingJson:
 def is_valid_s10(number: str) -> bool:
     """True for an S10 number (upper-case, no spaces) whose check digit is right."""
     match = _S10.fullmatch(number)
-    return bool(match) and s10_check_digit(match[2]) == int(match[3])
+    return match is not None and s10_check_digit(match[2]) == int(match[3])
 
 
 def _candidate(text: str) -> str:
@@ -79,7 +77,8 @@ def _candidate(text: str) -> str:
     if len(whole) > 1:
         raise ParseError("parse.tracking.several")
     rest_has_digits = any(any(c.isdigit() for c in token) for token in tokens if token not in whole)
-    if whole and not rest_has_digits:
+    # An S10-shaped token is a number on its own even beside a date ("RA...CN от 27.07").
+    if whole and (not rest_has_digits or _S10.fullmatch(next(iter(whole)))):
         return whole.pop()
     return "".join(tokens)
 
