@@ -16,7 +16,11 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(100_000_000)
 ORDER_NUMBER_LENGTHS = range(14, 17)
 
-_NUMBER = re.compile(r"-?\d(?:[\d ,.]*\d)?")
+# "15 тыс. руб", "1,5к": a word for thousands or millions right after the number.
+MULTIPLIERS = {"тыс": 1000, "тысяч": 1000, "тысячи": 1000, "тысяча": 1000, "к": 1000, "k": 1000,
+               "млн": 1_000_000, "миллион": 1_000_000, "миллиона": 1_000_000}  # fmt: skip
+
+_NUMBER = re.compile(r"(-?\d(?:[\d ,.]*\d)?)\s*([a-zа-я]+)?")
 
 
 class MoneyJson(TypedDict):
@@ -52,20 +56,22 @@ def parse_money(text: str, *, default_currency: str | None = None) -> MoneyJson:
         raise ParseError("parse.money.no_amount")
     if len(numbers) > 1:
         raise ParseError("parse.money.several")
-    amount = _amount(numbers[0])
+    written, word = numbers[0]
+    amount = _amount(written, MULTIPLIERS.get(word, 1))
     if currency not in CODES:
         raise ParseError("parse.money.currency")
     return Money(amount, currency).to_json()
 
 
-def _amount(written: str) -> Decimal:
+def _amount(written: str, multiplier: int) -> Decimal:
     if written.startswith("-"):
         raise ParseError("parse.money.negative")
     if written.isdigit() and len(written) in ORDER_NUMBER_LENGTHS:
         raise ParseError("parse.money.order_number")
-    amount = parse_decimal(written, three_decimals_are_thousands=True)
-    if amount is None:
+    number = parse_decimal(written, three_decimals_are_thousands=True)
+    if number is None:
         raise ParseError("parse.money.format")
+    amount = number * multiplier
     if amount == 0:
         raise ParseError("parse.money.zero")
     if amount != amount.quantize(CENT):

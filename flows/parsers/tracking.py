@@ -111,7 +111,7 @@ def _check_characters(number: str) -> None:
         raise ParseError("parse.tracking.empty")
     if not any(c.isdigit() for c in number):
         raise ParseError("parse.tracking.word")
-    strange = sorted({c for c in number if not (c.isascii() and c.isalnum())})
+    strange = dict.fromkeys(c for c in number if not (c.isascii() and c.isalnum()))
     if strange:
         raise ParseError("parse.tracking.characters", chars=" ".join(strange))
 
