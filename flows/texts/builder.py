@@ -27,6 +27,10 @@ class DisputeTexts:
     pending: frozenset[str] = frozenset()  # free-text fields shown untranslated in the English
 
 
+# Facts outrank the list of evidence: acts go only after it, the last act first.
+_DROP_FIRST = 100
+
+
 @dataclass(frozen=True)
 class _Part:
     """One line of a text; higher `drop` goes first when the text is too long."""
@@ -64,9 +68,9 @@ def _full(case: Case, advice: Advice) -> list[_Part]:
         _line(t["reason"][advice.reason]["full"], case.values),
     ]
     for position, act in enumerate(case.acts, start=1):
-        parts.append(_line(_act_template(t, act), act_values(case, act), drop=2 + position))
-    parts.append(_line(t["full"]["evidence"], {"evidence": case.evidence}, drop=2))
-    parts.append(_words(t["full"]["words"], case, drop=1))
+        parts.append(_line(_act_template(t, act), act_values(case, act), drop=position))
+    parts.append(_line(t["full"]["evidence"], {"evidence": case.evidence}, drop=_DROP_FIRST))
+    parts.append(_words(t["full"]["words"], case))
     return [part for part in parts if part.text]
 
 
@@ -77,9 +81,9 @@ def _short(case: Case, advice: Advice) -> list[_Part]:
     second = _sentences(t["reason"][advice.reason]["short"], "{weights}")
     parts = [_line(first, case.values), _line(second, {**case.values, "weights": weights})]
     for position, act in enumerate(case.acts, start=1):
-        parts.append(_line(t["act"]["short"], act_values(case, act), drop=2 + position))
-    parts.append(_line(t["short"]["evidence"], {"evidence": case.evidence}, drop=2))
-    parts.append(_words(t["short"]["words"], case, drop=1))
+        parts.append(_line(t["act"]["short"], act_values(case, act), drop=position))
+    parts.append(_line(t["short"]["evidence"], {"evidence": case.evidence}, drop=_DROP_FIRST))
+    parts.append(_words(t["short"]["words"], case))
     return [part for part in parts if part.text]
 
 
@@ -98,7 +102,7 @@ def _line(template: Any, values: Mapping[str, str | None], drop: int = 0) -> _Pa
     return _Part(line(template, values) or "", drop)
 
 
-def _words(template: str, case: Case, drop: int) -> _Part:
+def _words(template: str, case: Case) -> _Part:
     """The buyer's own words, last, and the first thing to shorten."""
     words = case.description
     if words is None:
@@ -106,24 +110,23 @@ def _words(template: str, case: Case, drop: int) -> _Part:
     head = template.format(description="")
     return _Part(
         template.format(description=words.render()),
-        drop,
         shrink=lambda size: head + words.render(size - len(head)),
     )
 
 
 def _fit(parts: list[_Part], limit: int) -> str:
-    """The lines joined, within `limit`: shorten the words, then drop the least needed lines."""
-    parts = list(parts)
-    for index, part in enumerate(parts):
-        room = limit - (_length(parts) - len(part.text))
-        if part.shrink is not None and len(part.text) > room:
-            keep = room >= len(part.shrink(0)) + limits.MIN_WORDS
-            parts[index] = _Part(part.shrink(room) if keep else "", part.drop)
-    parts = [part for part in parts if part.text]
-    while _length(parts) > limit and any(part.drop for part in parts):
-        worst = max(range(len(parts)), key=lambda i: (parts[i].drop, i))
-        del parts[worst]
-    text = "\n".join(part.text for part in parts)
+    """The lines within `limit`: the least needed dropped, then the buyer's words cut to fit."""
+    lines = [part for part in parts if part.shrink is None]
+    while _length(lines) > limit and any(part.drop for part in lines):
+        worst = max(range(len(lines)), key=lambda i: (lines[i].drop, i))
+        del lines[worst]
+    for words in (part for part in parts if part.shrink is not None):
+        room = limit - _length(lines) - (1 if lines else 0)
+        if len(words.text) <= room:
+            lines.append(words)
+        elif words.shrink is not None and room >= len(words.shrink(0)) + limits.MIN_WORDS:
+            lines.append(_Part(words.shrink(room)))
+    text = "\n".join(part.text for part in lines)
     # Only absurd single values get here: every value is capped (limits.py).
     return text if len(text) <= limit else text[: limit - len(ELLIPSIS)].rstrip() + ELLIPSIS
 
