@@ -29,7 +29,7 @@ def _catalog(lang: str) -> Catalog:
 
 
 CATALOGS = {lang: _catalog(lang) for lang in LANGS}
-TEXTS = {lang: {m.id: m.string for m in cat if m.id} for lang, cat in CATALOGS.items()}
+TEXTS = {lang: {str(m.id): str(m.string) for m in cat if m.id} for lang, cat in CATALOGS.items()}
 CODE_KEYS = {
     **advisor.message_keys(),
     **checklist.message_keys(),
