@@ -86,6 +86,7 @@ PROTECTION = [
     ("0", {"end": "2024-07-27", "expired": True}),
     ("истекла", {"end": None, "expired": True}),
     ("Защита закончилась", {"end": None, "expired": True}),
+    ("истекла 20 июля", {"end": "2024-07-20", "expired": True}),
 ]
 
 ERRORS: list[tuple[Callable[[str], object], str, str]] = [

@@ -51,7 +51,7 @@ def parse_protection_end(text: str, *, today: date | None = None) -> ProtectionJ
     folded_text = folded(text)
     words = set(_WORD.findall(folded_text))
     if words & EXPIRED_WORDS and not words & NEGATIONS:
-        return {"end": None, "expired": True}
+        return _expired(text, today)
     span = parse_duration(folded_text, fillers=FILLERS)
     if span is None:
         return _from_date(text, today)
@@ -69,6 +69,15 @@ def _ahead(today: date, span: Duration) -> date:
     if (end - today).days > MAX_DAYS_LEFT:
         raise ParseError("parse.protection.too_long", max=MAX_DAYS_LEFT)
     return end
+
+
+def _expired(text: str, today: date) -> ProtectionJson:
+    """Ran out: on the date the text gives ("истекла 20 июля"), else on an unknown day."""
+    try:
+        end: str | None = read_date(text, today, future_ok=False).isoformat()
+    except ParseError:
+        end = None
+    return {"end": end, "expired": True}
 
 
 def _from_date(text: str, today: date) -> ProtectionJson:
