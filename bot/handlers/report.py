@@ -1,0 +1,229 @@
+"""Complaint-centre reports: /report, the texts once complete, and the offer after a dispute."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+
+from bot.context import BotContext
+from bot.conversation import Walk
+from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.i18n import Texts
+from bot.storage import cases as store
+from bot.storage.models import GeneratedText
+from bot.ui import Say, data
+from flows.advisor import suggest_report
+from flows.questions import Facts, applicable_facts
+from flows.registry import flow_named
+from flows.report import REPORT, ReportKind, chosen_type, prefill_from_dispute, report_kind
+from flows.report import suggested_answers as answers_for
+from flows.texts.report import EVIDENCE_FACT, FROM_DISPUTE_FACT, ReportTexts, build_report_texts
+
+# The buyer's own words: the only field of a report that goes through machine translation.
+FREE_TEXT = ("description",)
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+DISPUTE_FLOW = "complaint"
+
+
+def _walk(t: Turn, case: store.Case, context: BotContext) -> Walk:
+    return Walk(t.session, case, t.texts, context.today(t.user))
+
+
+async def start_report(update: Update, context: BotContext) -> None:
+    """`/report` and the `start:report` button: a new report case, and its first question."""
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        case = await store.open_case(t.session, t.user, REPORT.name)
+        says = [
+            Say(t.texts("report.opened", case_id=case.id)),
+            *await _walk(t, case, context).ask(),
+        ]
+    await send(update, context, says)
+
+
+async def report_results(walk: Walk, context: BotContext) -> list[Say]:
+    """The hand-back of a complete report: what to pick, the texts, where to submit."""
+    if walk.case.flow != REPORT.name or await walk.position() is not None:
+        return []
+    answers = await walk.answers()
+    facts = applicable_facts(walk.flow, answers)
+    if chosen_type(facts) is None:
+        walk.case.status = "closed"
+        return [_finished(walk.texts)]
+    facts[EVIDENCE_FACT] = [e.label for e in await store.case_evidence(walk.session, walk.case)]
+    facts[FROM_DISPUTE_FACT] = answers.get(FROM_DISPUTE_FACT)
+    english, pending = await _translate(context, walk, facts)
+    texts = build_report_texts(facts, english, pending=frozenset(pending))
+    await _keep(walk, {"report_en": texts.en, "report_ru": texts.ru})
+    walk.case.status = "ready"
+    return _hand_back(walk, facts, report_kind(facts), texts)
+
+
+def _hand_back(walk: Walk, facts: Facts, kind: ReportKind, texts: ReportTexts) -> list[Say]:
+    t = walk.texts
+    says = [
+        Say(_kind_text(t, kind)),
+        Say(t("report.results.en_title")),
+        Say(texts.en),
+        Say(t("report.results.ru_title")),
+        Say(texts.ru),
+    ]
+    if texts.pending:
+        says.append(Say(t("report.results.pending")))
+    link = facts.get("link")
+    if isinstance(link, dict) and link.get("item_id") is None:
+        says.append(Say(t("report.results.share_link")))
+    where = t("report.where.steps", type_en=kind.type_en, sub_reason_en=kind.sub_reason_en)
+    buttons = [
+        [(t("results.edit"), data("rv", walk.case.id, "edit"))],
+        [(t("report.new"), data("start", "report"))],
+    ]
+    says.append(Say(where + "\n\n" + t(kind.where_ru_key), buttons))
+    return says
+
+
+def _kind_text(t: Texts, kind: ReportKind) -> str:
+    return t(
+        "report.results.kind",
+        type_en=kind.type_en,
+        type_ru=t(f"report.type.{kind.type}"),
+        sub_reason_en=kind.sub_reason_en,
+        sub_reason_ru=t(f"report.sub.{kind.type}.{kind.sub_reason}"),
+    )
+
+
+def _finished(t: Texts) -> Say:
+    """The clean end after IPR or phishing advice, when no report fits."""
+    return Say(
+        t("report.finished"),
+        [
+            [(t("report.new"), data("start", "report"))],
+            [(t("start.begin"), data("start", "new"))],
+        ],
+    )
+
+
+async def _translate(
+    context: BotContext, walk: Walk, facts: dict[str, Any]
+) -> tuple[dict[str, str], set[str]]:
+    """The buyer's words in English; a field the translator cannot do now is left pending."""
+    translator = context.services.extras.get("translator")
+    english: dict[str, str] = {}
+    pending: set[str] = set()
+    for key in FREE_TEXT:
+        text = facts.get(key)
+        if not isinstance(text, str) or not CYRILLIC.search(text):
+            continue
+        if translator is None:
+            pending.add(key)
+            continue
+        result = await translator.translate(text, owner_id=walk.case.user_id)
+        if result.translated:
+            english[key] = result.text
+        else:
+            pending.add(key)
+    return english, pending
+
+
+async def _keep(walk: Walk, bodies: dict[str, str]) -> None:
+    existing = {g.kind: g for g in await store.generated_texts(walk.session, walk.case)}
+    for kind, body in bodies.items():
+        if kind in existing:
+            existing[kind].body = body
+        else:
+            walk.session.add(
+                GeneratedText(user_id=walk.case.user_id, case_id=walk.case.id, kind=kind, body=body)
+            )
+
+
+def report_offer(facts: Facts, texts: Texts, case_id: int) -> Say | None:
+    """At the end of a dispute: a button to report the listing, when the facts point to one."""
+    suggestion = suggest_report(facts)
+    if suggestion is None:
+        return None
+    kind = report_kind(answers_for(suggestion))
+    return Say(
+        texts("report.offer", type_en=kind.type_en, sub_reason_en=kind.sub_reason_en),
+        [[(texts("report.offer.button"), data("rep", "from", case_id))]],
+    )
+
+
+async def report_from_case(update: Update, context: BotContext) -> None:
+    """`rep:from:<case>`: a report pre-filled from the user's dispute; only the link is left."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    raw_id = query.data.split(":")[-1]
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        dispute = await _owned(t, raw_id)
+        if dispute is None:
+            says = [Say(t.texts("conversation.not_yours"))]
+        else:
+            says = await _report_from(t, dispute, context)
+    await send(update, context, says)
+
+
+async def _owned(t: Turn, raw_id: str) -> store.Case | None:
+    if not raw_id.isdigit():
+        return None
+    return await store.owned_case(t.session, t.user, int(raw_id))
+
+
+async def _report_from(t: Turn, dispute: store.Case, context: BotContext) -> list[Say]:
+    existing = await _open_report_for(t, dispute.id)
+    if existing is not None:
+        t.user.active_case_id = existing.id
+        note = t.texts("report.from_dispute.resumed", case_id=existing.id, dispute_id=dispute.id)
+        return [Say(note), *await _walk(t, existing, context).ask()]
+    prefill = await _prefill(t.session, dispute)
+    if not prefill:
+        return [Say(t.texts("report.from_dispute.unavailable"))]
+    case = await store.open_case(t.session, t.user, REPORT.name)
+    for key, value in prefill.items():
+        await store.save_answer(t.session, case, key, value)
+    await store.save_answer(t.session, case, FROM_DISPUTE_FACT, dispute.id)
+    if await _copy_evidence(t.session, dispute, case):
+        await store.save_answer(t.session, case, "evidence", True)
+    note = t.texts("report.from_dispute.opened", case_id=case.id, dispute_id=dispute.id)
+    return [Say(note), *await _walk(t, case, context).ask()]
+
+
+async def _prefill(session: AsyncSession, dispute: store.Case) -> dict[str, Any]:
+    if dispute.flow != DISPUTE_FLOW:
+        return {}
+    answers = await store.load_answers(session, dispute)
+    return prefill_from_dispute(applicable_facts(flow_named(dispute.flow), answers))
+
+
+async def _open_report_for(t: Turn, dispute_id: int) -> store.Case | None:
+    """A report already opened from this dispute and not finished, so a second tap resumes it."""
+    for case in await store.user_cases(t.session, t.user):
+        if case.flow != REPORT.name or case.status != "open":
+            continue
+        if (await store.load_answers(t.session, case)).get(FROM_DISPUTE_FACT) == dispute_id:
+            return case
+    return None
+
+
+async def _copy_evidence(session: AsyncSession, source: store.Case, target: store.Case) -> int:
+    """The dispute's files, referenced again (Telegram keeps the files); how many."""
+    items = await store.case_evidence(session, source)
+    for item in items:
+        await store.add_evidence(
+            session,
+            target,
+            media=item.media,
+            file_id=item.file_id,
+            file_unique_id=item.file_unique_id,
+            label=item.label,
+            media_group_id=item.media_group_id,
+            message_id=item.message_id,
+            forwarded=item.forwarded,
+            file_name=item.file_name,
+            mime_type=item.mime_type,
+            caption=item.caption,
+        )
+    return len(items)
