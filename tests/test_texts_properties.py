@@ -17,7 +17,7 @@ from flows.texts import MAX_FULL, MAX_RU, MAX_SHORT, build_dispute_texts, has_cy
 
 TODAY = date(2024, 8, 26)
 # Kept small for a fast suite; TEXTS_EXAMPLES=2000 gives a deeper search now and then.
-EXAMPLES = int(os.environ.get("TEXTS_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("TEXTS_EXAMPLES", "40"))
 FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 PROBLEMS = [

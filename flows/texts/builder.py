@@ -49,6 +49,9 @@ def build_dispute_texts(
     checklist: Sequence[ChecklistItem] = (),
 ) -> DisputeTexts:
     """Fill the reason's templates; `english` holds machine translations of free-text fields."""
+    # english keys: description, inside_what, item_name, store, acts.<i>.office. Names never
+    # wait for a translation (they are transliterated); the buyer's words are shown in Russian,
+    # marked, while their key is pending, or whenever Cyrillic words come untranslated.
     present = present_labels(checklist)
     en = read_case(facts, advice, "en", english=english, pending=pending, present=present)
     ru = read_case(facts, advice, "ru", english={}, pending=frozenset(), present=present)
