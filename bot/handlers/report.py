@@ -13,7 +13,7 @@ from bot.conversation import Walk
 from bot.handlers.common import Turn, answer_callback, send, turn
 from bot.i18n import Texts
 from bot.storage import cases as store
-from bot.storage.models import GeneratedText
+from bot.storage.models import Case, GeneratedText
 from bot.ui import Say, data
 from flows.advisor import suggest_report
 from flows.questions import Facts, applicable_facts
@@ -28,7 +28,7 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 DISPUTE_FLOW = "complaint"
 
 
-def _walk(t: Turn, case: store.Case, context: BotContext) -> Walk:
+def _walk(t: Turn, case: Case, context: BotContext) -> Walk:
     return Walk(t.session, case, t.texts, context.today(t.user))
 
 
@@ -166,13 +166,13 @@ async def report_from_case(update: Update, context: BotContext) -> None:
     await send(update, context, says)
 
 
-async def _owned(t: Turn, raw_id: str) -> store.Case | None:
+async def _owned(t: Turn, raw_id: str) -> Case | None:
     if not raw_id.isdigit():
         return None
     return await store.owned_case(t.session, t.user, int(raw_id))
 
 
-async def _report_from(t: Turn, dispute: store.Case, context: BotContext) -> list[Say]:
+async def _report_from(t: Turn, dispute: Case, context: BotContext) -> list[Say]:
     existing = await _open_report_for(t, dispute.id)
     if existing is not None:
         t.user.active_case_id = existing.id
@@ -191,14 +191,14 @@ async def _report_from(t: Turn, dispute: store.Case, context: BotContext) -> lis
     return [Say(note), *await _walk(t, case, context).ask()]
 
 
-async def _prefill(session: AsyncSession, dispute: store.Case) -> dict[str, Any]:
+async def _prefill(session: AsyncSession, dispute: Case) -> dict[str, Any]:
     if dispute.flow != DISPUTE_FLOW:
         return {}
     answers = await store.load_answers(session, dispute)
     return prefill_from_dispute(applicable_facts(flow_named(dispute.flow), answers))
 
 
-async def _open_report_for(t: Turn, dispute_id: int) -> store.Case | None:
+async def _open_report_for(t: Turn, dispute_id: int) -> Case | None:
     """A report already opened from this dispute and not finished, so a second tap resumes it."""
     for case in await store.user_cases(t.session, t.user):
         if case.flow != REPORT.name or case.status != "open":
@@ -208,7 +208,7 @@ async def _open_report_for(t: Turn, dispute_id: int) -> store.Case | None:
     return None
 
 
-async def _copy_evidence(session: AsyncSession, source: store.Case, target: store.Case) -> int:
+async def _copy_evidence(session: AsyncSession, source: Case, target: Case) -> int:
     """The dispute's files, referenced again (Telegram keeps the files); how many."""
     items = await store.case_evidence(session, source)
     for item in items:

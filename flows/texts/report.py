@@ -91,7 +91,7 @@ def _dispute(t: Mapping[str, Any], facts: Facts, values: Mapping[str, str | None
 
 def _values(lang: str, facts: Facts, kind: ReportKind) -> dict[str, str | None]:
     t = load(f"report_{lang}")
-    link = facts.get("link") if isinstance(facts.get("link"), Mapping) else {}
+    link = _link(facts.get("link"))
     sub = t["sub"][kind.type][kind.sub_reason]
     labels = list(facts.get(EVIDENCE_FACT) or [])
     return {
@@ -160,6 +160,10 @@ def _kinds(t: Mapping[str, Any], labels: Sequence[Any]) -> str | None:
         return names[0]
     words = t["list"]
     return str(words["separator"]).join(names[:-1]) + str(words["last"]) + names[-1]
+
+
+def _link(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _squeezed(value: Any) -> str | None:
