@@ -102,12 +102,17 @@ def _post_init(settings: Settings, clock: Callable[[], datetime], migrate: bool)
         application.bot_data["services"] = services
         for feature in FEATURES:
             await feature.on_start(application, services)
-        texts = catalogs.for_language("ru")
-        await application.bot.set_my_commands(
-            [BotCommand(name, texts(f"command.{name}")) for name in start.COMMANDS]
-        )
+        await _set_commands(application, catalogs)
 
     return post_init
+
+
+async def _set_commands(application: App, catalogs: Catalogs) -> None:
+    """The command menu: Russian for everyone, English for English-language clients."""
+    for language, code in (("ru", None), ("en", "en")):
+        texts = catalogs.for_language(language)
+        menu = [BotCommand(name, texts(f"command.{name}")) for name in start.COMMANDS]
+        await application.bot.set_my_commands(menu, language_code=code)
 
 
 async def _post_shutdown(application: App) -> None:

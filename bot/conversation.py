@@ -97,7 +97,8 @@ class Walk:
             await store.save_item_field(self.session, self.case, len(items), "_started", True)
         else:
             await store.save_answer(self.session, self.case, question.key, value)
-        says = [Say(self.texts(note))] if (note := question.notes.get(value)) else []
+        note = question.notes.get(value) if isinstance(value, str | bool) else None
+        says = [Say(self.texts(note))] if note else []
         return says + await self.ask()
 
     async def skip(self, key: str) -> list[Say]:
@@ -139,7 +140,7 @@ class Walk:
 
     def prompt(self, question: Question, answers: dict[str, Any]) -> Say:
         if question.kind is Kind.REVIEW:
-            return review_card(self, answers)
+            return review_card(self, question, answers)
         text = self.texts(question.prompt)
         hint_key = question.prompt + ".hint"
         if self.texts.has(hint_key):
@@ -213,12 +214,12 @@ def _group_questions(flow: Flow) -> tuple[Question, ...]:
     return ()
 
 
-def review_card(walk: Walk, answers: dict[str, Any]) -> Say:
+def review_card(walk: Walk, question: Question, answers: dict[str, Any]) -> Say:
     """Every answer on one card, each with a button to change it, and one to confirm."""
     from bot.review import describe
 
     facts = applicable_facts(walk.flow, answers)
-    lines = [walk.texts("review.title")]
+    lines = [walk.texts(question.prompt)]
     rows: list[list[Button]] = []
     for key, value in facts.items():
         if key in ("review", "acts_more", "evidence"):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
 
 from bot.app import build_application
 from bot.emulator import BotApiEmulator
@@ -15,6 +18,7 @@ SHELL_TOKEN = "100000001:LOCAL-SHELL"
 HELP = """Type a message and press Enter. A number picks a button of the last message.
 /photo PATH sends an image file as a photo, /file PATH sends it as a file. Ctrl-D ends."""
 REPLY_WAIT_SECONDS = 1.5
+SETTLE_SECONDS = 0.3
 SHELL_DATABASE = "sqlite+aiosqlite:///data/shell.sqlite3"
 
 
@@ -24,7 +28,7 @@ async def run_shell(settings: Settings, *, user_id: int, language: str) -> int:
     own_database = "database_url" in settings.model_fields_set
     shell_settings = settings.model_copy(
         update={
-            "bot_token": settings.bot_token or SHELL_TOKEN,
+            "bot_token": settings.bot_token or SecretStr(SHELL_TOKEN),
             # The pretend chats stay out of a real bot's default database.
             "database_url": settings.database_url if own_database else SHELL_DATABASE,
             "telegram_api_url": emulator.api_url,
@@ -53,9 +57,22 @@ async def _chat(user: object) -> None:
         if not line:
             continue
         await _send(user, line, buttons)
-        replies = await user.next_replies(timeout=REPLY_WAIT_SECONDS, count=None)  # type: ignore[attr-defined]
-        for reply in replies:
+        for reply in await _replies(user):
             buttons = _show(reply) or buttons
+
+
+async def _replies(user: Any) -> list[Any]:
+    """Everything the bot says in answer: the first reply, then whatever follows it closely."""
+    try:
+        replies = list(await user.next_replies(timeout=REPLY_WAIT_SECONDS))
+    except TimeoutError:
+        return []
+    while True:
+        await asyncio.sleep(SETTLE_SECONDS)
+        more = user.unread()
+        if not more:
+            return replies
+        replies += more
 
 
 async def _send(user: object, line: str, buttons: list[tuple[str, str]]) -> None:
@@ -63,13 +80,17 @@ async def _send(user: object, line: str, buttons: list[tuple[str, str]]) -> None
         await user.press(callback_data=buttons[int(line) - 1][1])  # type: ignore[attr-defined]
     elif line.startswith(("/photo ", "/file ")):
         command, path = line.split(" ", 1)
-        data = Path(path.strip()).expanduser().read_bytes()
+        data = await asyncio.to_thread(_read, path.strip())
         if command == "/photo":
             await user.send_photo(data)  # type: ignore[attr-defined]
         else:
             await user.send_document(data, file_name=Path(path).name)  # type: ignore[attr-defined]
     else:
         await user.send_text(line)  # type: ignore[attr-defined]
+
+
+def _read(path: str) -> bytes:
+    return Path(path).expanduser().read_bytes()
 
 
 def _show(reply: object) -> list[tuple[str, str]]:

@@ -25,8 +25,10 @@ def past_date(raw: str, today: date) -> str:
     return dates.parse_date(raw, today=today)
 
 
-def protection_end(raw: str, today: date) -> Any:
-    return dates.parse_protection_end(raw, today=today)
+def protection_end(raw: str, today: date) -> str:
+    """The last day of protection; "already over, day unknown" is stored as today."""
+    parsed = dates.parse_protection_end(raw, today=today)
+    return parsed["end"] or today.isoformat()
 
 
 def money(raw: str, _today: date) -> Any:
@@ -68,7 +70,9 @@ def act_number(raw: str, _today: date) -> str:
 
 
 def office(raw: str, _today: date) -> str:
-    return text.parse_post_office(raw)
+    """The office as the texts quote it: its name, then its postcode."""
+    parsed = text.parse_post_office(raw)
+    return " ".join(part for part in (parsed["name"], parsed["index"]) if part)
 
 
 def free_text_short(raw: str, _today: date) -> str:

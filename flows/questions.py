@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from flows.errors import ParseError
+from flows.parsers.choices import parse_yes_no
 
 Facts = Mapping[str, Any]
 Parser = Callable[[str, date], Any]
@@ -110,19 +111,6 @@ class Position:
 
     question: Question
     item: int | None = None
-
-
-YES_WORDS = frozenset({"да", "ага", "угу", "есть", "был", "была", "было", "yes", "y", "д"})
-NO_WORDS = frozenset({"нет", "не", "неа", "no", "n", "н", "ничего"})
-
-
-def parse_yes_no(text: str) -> bool:
-    word = text.strip().lower().strip(".!")
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    raise ParseError("parse.use_buttons")
 
 
 def _match_choice(choices: tuple[Choice, ...], text: str) -> str:

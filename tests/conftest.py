@@ -25,7 +25,7 @@ async def _pg_available() -> bool:
         import asyncpg
 
         connection = await asyncpg.connect(PG_ADMIN, timeout=2)
-    except (OSError, Exception):  # noqa: BLE001 - any failure means "no server here"
+    except (OSError, Exception):
         return False
     await connection.close()
     return True

@@ -15,14 +15,21 @@ YABEDA = [sys.executable, "-m", "bot.cli"]
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_", "DATABASE_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_", "DATABASE_"))
+    }
     env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"}, **extra)
     return env
 
 
 def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*YABEDA, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60,
+        [*YABEDA, *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
         cwd=ROOT,
     )
 
@@ -69,7 +76,11 @@ async def test_run_polls_any_local_bot_api_with_a_made_up_token(tmp_path: Path) 
     token = "987654321:made-up-token-SECRET"
     env = _env(tmp_path, BOT_TOKEN=token, TELEGRAM_API_URL=emulator.api_url, LOG_LEVEL="DEBUG")
     process = await asyncio.create_subprocess_exec(
-        *YABEDA, "run", env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+        *YABEDA,
+        "run",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     try:

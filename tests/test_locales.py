@@ -61,8 +61,16 @@ def test_flow_prompts_and_choices_exist() -> None:
 
 @pytest.mark.parametrize(
     ("code", "language"),
-    [("ru", "ru"), ("uk", "ru"), ("be", "ru"), ("kk", "ru"), ("ru-RU", "ru"), ("en", "en"),
-     ("de", "en"), (None, "ru")],
+    [
+        ("ru", "ru"),
+        ("uk", "ru"),
+        ("be", "ru"),
+        ("kk", "ru"),
+        ("ru-RU", "ru"),
+        ("en", "en"),
+        ("de", "en"),
+        (None, "ru"),
+    ],
 )
 def test_language_follows_telegram(code: str | None, language: str) -> None:
     assert language_for(code) == language

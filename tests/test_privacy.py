@@ -53,9 +53,7 @@ async def test_delete_leaves_nothing_of_the_user(
                 assert rows == [], f"{table.name} still holds rows of the deleted user"
                 texts = [c for c in table.c if isinstance(c.type, String | Text)]
                 for column in texts:
-                    found = await connection.execute(
-                        select(column).where(column.contains(MARKER))
-                    )
+                    found = await connection.execute(select(column).where(column.contains(MARKER)))
                     assert found.all() == [], f"{table.name}.{column.name} keeps the user's words"
             others = await connection.execute(
                 select(Base.metadata.tables["answers"]).where(

@@ -45,11 +45,13 @@ async def test_start_over_webhook_with_secret(
 async def test_command_menu_is_set_at_start(
     emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
 ) -> None:
-    await start_bot(sqlite_url)
-    commands = emulator.commands()
-    assert {"new", "cases", "help", "cancel", "language", "privacy", "delete"} <= {
-        c["command"] for c in commands
-    }
+    application = await start_bot(sqlite_url)
+    russian = await application.bot.get_my_commands()
+    english = await application.bot.get_my_commands(language_code="en")
+    expected = {"new", "cases", "help", "cancel", "language", "privacy", "delete"}
+    assert expected <= {c.command for c in russian}
+    assert {c.description for c in russian} >= {"Новая жалоба", "Удалить мои данные"}
+    assert {c.description for c in english} >= {"New complaint", "Delete my data"}
 
 
 async def test_the_start_button_opens_a_complaint(

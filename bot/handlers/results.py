@@ -7,12 +7,13 @@ from typing import Any
 
 from bot.context import BotContext
 from bot.conversation import Walk
+from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.storage.models import GeneratedText
 from bot.ui import Say, data
-from flows.advisor import advise
-from flows.checklist import checklist
-from flows.texts import build_dispute_texts
+from flows.advisor import Advice, advise
+from flows.checklist import ChecklistItem, checklist, missing_required
+from flows.texts import build_dispute_texts, format_money, localize
 
 # The buyer's own words: the only fields that go through machine translation.
 FREE_TEXT = ("description", "inside_what", "item_name")
@@ -30,7 +31,8 @@ async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
     ]
     english, pending = await _translate(context, walk, facts)
     advice = advise(facts, today=walk.today)
-    texts = build_dispute_texts(facts, advice, english, pending=frozenset(pending))
+    items = checklist(facts, evidence)
+    texts = build_dispute_texts(facts, advice, english, pending=frozenset(pending), checklist=items)
     await _keep(
         walk,
         {
@@ -43,7 +45,7 @@ async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
     t = walk.texts
     says = [
         Say(_advice_text(t, advice)),
-        Say(_checklist_text(t, checklist(facts, evidence))),
+        Say(_checklist_text(t, items)),
         Say(t("results.short_en_title")),
         Say(texts.short_en),
         Say(t("results.full_en_title")),
@@ -106,26 +108,34 @@ async def _keep(walk: Walk, bodies: dict[str, str]) -> None:
             )
 
 
-def _advice_text(t: Any, advice: Any) -> str:
+def _advice_text(t: Texts, advice: Advice) -> str:
+    """Which reason to pick, the form's yes/no, what to ask for, and the warnings."""
+    amount = format_money(advice.amount, t.language) if advice.amount else None
+    resolution = (
+        t(f"advice.resolution.{advice.resolution}", amount=amount)
+        if amount
+        else t("advice.resolution.no_amount")
+    )
     lines = [
-        t(
-            "results.reason",
-            reason_en=advice.reason_en,
-            reason_ru=t(f"advice.reason.{advice.reason}"),
-        ),
-        t(
-            "results.received",
-            answer=t("conversation.yes" if advice.received else "conversation.no"),
-        ),
-        t("results.resolution", resolution=t(f"complaint.resolution.{advice.resolution}")),
+        t(f"advice.reason.{advice.reason}.title"),
+        t("advice.reason.label", label=advice.reason_en),
+        t(f"advice.reason.{advice.reason}.why"),
+        t("advice.received.yes" if advice.received else "advice.received.no"),
+        resolution,
     ]
-    lines += [t(warning) for warning in advice.warnings]
+    lines += [t(n.key, **localize(n.params, t.language)) for n in advice.warnings]
     return "\n\n".join(lines)
 
 
-def _checklist_text(t: Any, items: list[Any]) -> str:
+def _checklist_text(t: Texts, items: list[ChecklistItem]) -> str:
     lines = [t("results.checklist_title")]
     for item in items:
         mark = "✅" if item.present else ("❗" if item.required else "▫️")
-        lines.append(f"{mark} {t(f'evidence.label.{item.label}')}: {t(item.why_key)}")
+        lines.append(f"{mark} {t(item.title_key)}: {t(item.why_key)}")
+    missing = [t(item.title_key) for item in missing_required(items)]
+    lines.append(
+        t("advice.checklist.missing", items=", ".join(missing))
+        if missing
+        else t("advice.checklist.complete")
+    )
     return "\n".join(lines)
