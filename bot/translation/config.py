@@ -14,8 +14,14 @@ NEEDS_URL = frozenset({"libre"})
 class TranslatorConfig:
     """Settings of the translation service; built by the composition root, never from os.environ.
 
-    `url`, when set, replaces the base URL of every provider in the chain (deep-translator's
-    `_base_url`): libre needs it; for the others it points them at a compatible server.
+    providers: the fallback chain, tried in order. url: when set, replaces the base URL of every
+    provider in it (deep-translator's `_base_url`; libre and deepl get a trailing slash, as they
+    append their endpoint): libre needs it, the others may be pointed at a compatible server.
+    timeout: seconds per HTTP call. retries: further attempts per piece of text, `backoff`
+    seconds doubling with jitter; a 429's Retry-After is waited for when at most
+    `retry_after_cap`, else the provider is left for the next. cooldown: seconds a provider
+    that gave up is skipped (longer when its Retry-After says so). deadline: seconds for one
+    whole translation, all providers included. workers: threads for deep-translator's calls.
     """
 
     providers: list[str] = field(default_factory=lambda: ["google"])
@@ -26,7 +32,7 @@ class TranslatorConfig:
     backoff: float = 0.5
     retry_after_cap: float = 30.0
     cooldown: float = 30.0
-    deadline: float | None = 45.0
+    deadline: float | None = 30.0
     workers: int = 4
 
     def __post_init__(self) -> None:

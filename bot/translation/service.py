@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -30,7 +29,11 @@ ProviderCall = Callable[[str, str, str, str, TranslatorConfig], str]
 
 @dataclass(frozen=True)
 class TranslationResult:
-    """The translation, or the original text with translated=False when no provider managed."""
+    """The translation, or the original text with translated=False when no provider managed.
+
+    A text with nothing to translate (only numbers, links, Latin names) comes back as it is,
+    translated=True with provider=None.
+    """
 
     text: str
     translated: bool
@@ -47,14 +50,13 @@ class TranslationService:
         cache: TranslationCache,
         *,
         call: ProviderCall = providers.call,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         requests_shim.install()
         self._config = config
         self._cache = cache
         self._call = call
         self._pool = WorkerPool(config.workers)
-        self._cooldowns = Cooldowns(clock)
+        self._cooldowns = Cooldowns()
         self._flights: SingleFlight[CacheKey, TranslationResult] = SingleFlight()
         self._background: set[asyncio.Task[None]] = set()
 
@@ -67,9 +69,8 @@ class TranslationService:
         if source == target or not masked.has_words():
             return TranslationResult(text, translated=True, provider=None, from_cache=False)
         key = CacheKey(source, target, text_hash(normalised))
-        cached = await self._cache.get(key)
-        if cached is not None:
-            return TranslationResult(cached.text, True, cached.provider, from_cache=True)
+        # The flight is joined before the cache is read, and left only after the cache is
+        # written: whoever comes later either shares the flight or finds the row.
         future, leads = self._flights.join(key)
         if leads:
             self._spawn(self._lead(key, normalised, masked, owner_id, future))
@@ -112,7 +113,6 @@ class TranslationService:
         future: asyncio.Future[TranslationResult],
     ) -> None:
         try:
-            # Looked up again: a leader that finished since our caller's miss has stored it.
             cached = await self._cache.get(key)
             if cached is not None:
                 future.set_result(TranslationResult(cached.text, True, cached.provider, True))
@@ -125,10 +125,11 @@ class TranslationService:
         except asyncio.CancelledError:
             future.cancel()
             raise
-        except BaseException as error:
-            if not future.done():
+        except Exception as error:
+            if future.done():
+                log.exception("storing a translation failed")
+            else:
                 future.set_exception(error)
-            raise
         finally:
             self._flights.finish(key)
 

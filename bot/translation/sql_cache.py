@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,7 +39,7 @@ class SqlTranslationCache:
         self, key: CacheKey, source_text: str, entry: CachedTranslation, owner_id: int
     ) -> None:
         """Insert the row; when another writer got there first, its row stands."""
-        row = Translation(
+        row = insert(Translation).values(
             user_id=owner_id,
             source_lang=key.source,
             target_lang=key.target,
@@ -50,7 +50,7 @@ class SqlTranslationCache:
         )
         try:
             async with self._sessions() as session, session.begin():
-                session.add(row)
+                await session.execute(row)
         except IntegrityError:
             log.info("translation cache row not stored: already there, or its owner is gone")
         except SQLAlchemyError:

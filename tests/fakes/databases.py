@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.storage.models import Base, Case, User
+from bot.storage.session import create_engine
 
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 # Parametrise a fixture with these; the PostgreSQL runs skip when its server is down.
@@ -35,8 +36,11 @@ class Database:
     engines: list[AsyncEngine] = field(default_factory=list)
 
     def engine(self) -> AsyncEngine:
-        """A new engine on this database (disposed with it)."""
-        engine = create_async_engine(self.url, connect_args=self.connect_args)
+        """A new engine on this database (disposed with it); SQLite gets the app's own pragmas."""
+        if self.url.startswith("sqlite"):
+            engine = create_engine(self.url)
+        else:
+            engine = create_async_engine(self.url, connect_args=self.connect_args)
         self.engines.append(engine)
         return engine
 
