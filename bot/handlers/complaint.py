@@ -11,6 +11,10 @@ from bot.handlers.results import results_if_complete
 from bot.storage import cases as store
 from bot.ui import Say, data
 
+MAX_LISTED = 20
+# The answer that says what a case is about, and where its label lives, per flow.
+TOPICS = {"complaint": ("problem", "complaint.problem."), "report": ("report_type", "report.type.")}
+
 
 def _walk(t: Turn, case: store.Case, context: BotContext) -> Walk:
     return Walk(t.session, case, t.texts, context.today(t.user))
@@ -43,18 +47,20 @@ async def list_cases(update: Update, context: BotContext) -> None:
             says = [Say(t.texts("cases.none"), [[(t.texts("start.begin"), data("start", "new"))]])]
         else:
             rows = [
-                [
-                    (
-                        t.texts(
-                            "cases.item", case_id=c.id, status=t.texts(f"cases.status.{c.status}")
-                        ),
-                        data("case", "open", c.id),
-                    )
-                ]
-                for c in cases[:20]
+                [(await _case_label(t, case), data("case", "open", case.id))]
+                for case in cases[:MAX_LISTED]
             ]
             says = [Say(t.texts("cases.list"), rows)]
     await send(update, context, says)
+
+
+async def _case_label(t: Turn, case: store.Case) -> str:
+    """№, what it is about (the problem or the report type) and where it stands."""
+    key, prefix = TOPICS.get(case.flow, ("", ""))
+    about = (await store.load_answers(t.session, case)).get(key)
+    topic = t.texts(prefix + about) if about else t.texts(f"cases.flow.{case.flow}")
+    status = t.texts(f"cases.status.{case.status}")
+    return t.texts("cases.item", case_id=case.id, topic=topic, status=status)
 
 
 async def open_existing(update: Update, context: BotContext) -> None:

@@ -1,0 +1,230 @@
+"""The complaint flow through the emulator, one problem per test, from /new to the texts."""
+
+from __future__ import annotations
+
+import re
+
+from bot.emulator import BotApiEmulator
+from bot.runner import stop
+from tests.conftest import BotStarter
+from tests.dialog import Dialog
+from tests.images import tiny_jpeg
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+async def _begin(emulator: BotApiEmulator, user_id: int) -> Dialog:
+    dialog = Dialog(emulator.user(user_id, first_name="Анна", language_code="ru"))
+    await dialog.say("/new")
+    assert "Что случилось с заказом?" in dialog.text
+    return dialog
+
+
+async def _order_facts(dialog: Dialog, *, confirmed: bool = False) -> None:
+    """The facts every complaint asks, answered as a buyer would, typos included."""
+    await dialog.tap("aliexpress.com (глобальный)")
+    await dialog.say("Xiaomi Redmi Note 12 Pro")
+    await dialog.say("8123456789012345")
+    await dialog.say("RA123456789CN")
+    assert "контрольной цифре" in dialog.text
+    assert "Пример: RA123456785CN" in dialog.text
+    await dialog.say("RA123456785CN")
+    await dialog.say("27.07.2024")
+    await dialog.say("30 июля 2024")
+    await dialog.say("12 168,71 руб")
+    await dialog.tap("Пропустить")
+    if confirmed:
+        await dialog.tap("Да")
+        await dialog.say("20.08.2024")
+    else:
+        await dialog.tap("Нет")
+        await dialog.say("12 дней")
+    await dialog.tap("Полный возврат денег")
+
+
+async def _finish(dialog: Dialog, description: str) -> str:
+    await dialog.tap("Готово, доказательства все")
+    await dialog.say(description)
+    assert "Проверьте ответы" in dialog.text
+    await dialog.tap("Всё верно — получить тексты")
+    return dialog.text
+
+
+def _english(texts: str) -> tuple[str, str]:
+    parts = texts.split("\n---\n")
+    short = parts[parts.index(next(p for p in parts if p.startswith("Короткий текст"))) + 1]
+    full = parts[parts.index(next(p for p in parts if p.startswith("Полный текст"))) + 1]
+    return short, full
+
+
+async def test_empty_parcel_with_soap_inside_becomes_different_item(
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
+) -> None:
+    await start_bot(database_url)
+    dialog = await _begin(emulator, 4001)
+    await dialog.tap("Пустая посылка / внутри другое")
+    await dialog.tap("Да")
+    assert "не «пустая посылка», а «получен другой товар»" in dialog.text
+    await dialog.say("кусок мыла")
+    await _order_facts(dialog)
+    await dialog.tap("Да")
+    await dialog.tap("О вскрытии посылки")
+    await dialog.say("№ 123")
+    await dialog.say("19.08.2024")
+    await dialog.say("ММПО Внуково")
+    await dialog.say("520 г")
+    await dialog.say("0,31 кг")
+    await dialog.tap("Упаковка повреждена")
+    await dialog.tap("Товар подменён")
+    await dialog.tap("Готово")
+    await dialog.tap("Нет")
+    await dialog.send("send_photo", tiny_jpeg(1))
+    assert "Фото акта сохранено" in dialog.text
+    await dialog.tap("Нет")
+    await dialog.send("send_video", tiny_jpeg(2))
+    await dialog.tap("Видео распаковки")
+    texts = await _finish(dialog, "Заказывала телефон, пришёл кусок мыла в пакете.")
+    assert "Received a different item" in texts
+    assert "вас могут счесть мошенником" in texts
+    short, full = _english(texts)
+    for fact in (
+        "8123456789012345",
+        "RA123456785CN",
+        "520 g",
+        "310 g",
+        "210 g",
+        "No. 123",
+        "19 August 2024",
+        "Vnukovo",
+        "RUB 12,168.71",
+    ):
+        assert fact in full, fact
+    assert len(short) <= 500
+    assert "8123456789012345" in short.splitlines()[0]
+
+
+async def test_not_arrived_with_stuck_tracking(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = await _begin(emulator, 4002)
+    await dialog.tap("Посылка не пришла")
+    await dialog.tap("Статус давно не меняется")
+    await _order_facts(dialog)
+    assert "Теперь доказательства" in dialog.text, "no act is asked for a parcel that never came"
+    await dialog.send("send_photo", tiny_jpeg(3))
+    await dialog.tap("Скриншот трекинга")
+    texts = await _finish(dialog, "Трек не обновляется с августа, продавец не отвечает.")
+    assert "The order is still in transit" in texts
+    assert "«No»" in texts
+    _, full = _english(texts)
+    assert "27 July 2024" in full
+    assert "RA123456785CN" in full
+
+
+async def test_not_as_described_quantity_short_with_album_forward_and_file(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = await _begin(emulator, 4003)
+    await dialog.tap("Не соответствует описанию")
+    await dialog.tap("Не хватает штук")
+    await dialog.say("3")
+    await dialog.say("1")
+    await _order_facts(dialog, confirmed=True)
+    await dialog.tap("Нет")
+    assert "Теперь доказательства" in dialog.text
+    replies = await dialog.send("send_album", [tiny_jpeg(4), tiny_jpeg(5), tiny_jpeg(6)])
+    assert len(replies) == 1
+    assert "Альбом сохранён: 3 шт." in replies[0].text
+    await dialog.tap("Сам товар")
+    await dialog.send("forward_photo", tiny_jpeg(7), from_name="Seller")
+    assert "Файл №4 сохранён" in dialog.text
+    await dialog.tap("Переписка с продавцом")
+    await dialog.send(
+        "send_document", tiny_jpeg(8), file_name="listing.jpg", mime_type="image/jpeg"
+    )
+    assert "Файл №5 сохранён" in dialog.text
+    await dialog.tap("Скриншот страницы товара")
+    texts = await _finish(dialog, "Заказал три штуки, пришла одна.")
+    assert "Quantity smaller than ordered" in texts
+    _, full = _english(texts)
+    assert "3" in full and "1" in full
+
+
+async def test_damaged_with_sticker_and_change_from_review(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = await _begin(emulator, 4004)
+    await dialog.tap("Повреждён или не работает")
+    await dialog.tap("Разбит или сломан")
+    await dialog.tap("Да")
+    await dialog.tap("aliexpress.com (глобальный)")
+    await dialog.send("send_sticker")
+    assert "Я жду текст" in dialog.text
+    assert "Что вы заказывали?" in dialog.text
+    await dialog.say("Чашка фарфоровая")
+    await dialog.say("8123456789012345")
+    await dialog.say("LP00123456789012")
+    await dialog.say("вчера")
+    await dialog.tap("Пропустить")
+    await dialog.say("$25.90")
+    await dialog.say("Best Cups Store")
+    await dialog.tap("Нет")
+    await dialog.say("15.12.2026")
+    await dialog.tap("Частичный возврат")
+    await dialog.say("$10")
+    await dialog.tap("Нет")
+    await dialog.send("send_photo", tiny_jpeg(9))
+    await dialog.tap("Сам товар")
+    await dialog.tap("Готово, доказательства все")
+    await dialog.say("Чашка пришла разбитой, упаковка была мятая.")
+    assert "Номер заказа: 8123456789012345" in dialog.text
+    await dialog.tap("Изменить: Номер заказа")
+    assert "Номер заказа?" in dialog.text
+    await dialog.say("8123456789099999")
+    assert "Номер заказа: 8123456789099999" in dialog.text, "back on the review card"
+    await dialog.tap("Всё верно — получить тексты")
+    texts = dialog.text
+    assert "Item arrived damaged" in texts
+    short, full = _english(texts)
+    assert "8123456789099999" in full
+    assert "Chashka" in full or "cup" in full.lower()
+    assert not CYRILLIC.search(short.split("[")[0])
+
+
+async def test_back_returns_to_the_previous_question(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = await _begin(emulator, 4005)
+    await dialog.tap("Посылка не пришла")
+    await dialog.tap("Возвращена отправителю")
+    await dialog.tap("« Назад")
+    assert "Что показывает отслеживание посылки?" in dialog.text
+    await dialog.tap("« Назад")
+    assert "Что случилось с заказом?" in dialog.text
+
+
+async def test_restart_resumes_at_the_same_question_with_nothing_lost(
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
+) -> None:
+    first = await start_bot(database_url)
+    dialog = await _begin(emulator, 4006)
+    await dialog.tap("Пустая посылка / внутри другое")
+    await dialog.tap("Нет")
+    await dialog.send("send_photo", tiny_jpeg(10))
+    await dialog.tap("Видео распаковки")
+    await dialog.tap("aliexpress.ru (AliExpress Россия)")
+    await dialog.say("Наушники")
+    assert "Номер заказа?" in dialog.text
+    await stop(first)
+
+    await start_bot(database_url)
+    await dialog.say("8123456789012345")
+    assert "Трек-номер посылки?" in dialog.text
+    await dialog.say("/cases")
+    assert dialog.labels == ["№1 · Пустая посылка / внутри другое · заполняется"]
+    await dialog.tap(dialog.labels[0])
+    assert "Трек-номер посылки?" in dialog.text
