@@ -53,18 +53,18 @@ class Stats:
         self.updates_created = self.updates_delivered = 0
 
     def to_json(self, with_times: bool = False) -> dict[str, Any]:
-        """A JSON-ready summary; send timestamps (time.monotonic()) only when asked."""
+        """A JSON-ready summary; peak rate and send timestamps (time.monotonic()) when asked."""
         summary: dict[str, Any] = {
             "calls": dict(self.calls),
             "errors": {str(status): count for status, count in self.errors.items()},
             "too_many_requests": self.too_many_requests,
             "messages_sent": self.messages_sent,
             "rate": self.rate(),
-            "peak_rate": self.peak_rate(),
             "updates_created": self.updates_created,
             "updates_delivered": self.updates_delivered,
         }
         if with_times:
+            summary["peak_rate"] = self.peak_rate()
             summary["send_times"] = list(self.send_times)
         return summary
 
