@@ -99,7 +99,7 @@ def _split(raw: str) -> SplitResult | None:
 
 
 def _site(parts: SplitResult) -> str | None:
-    """"com", "ru" or "us" for a host on AliExpress's own domains; look-alikes get None."""
+    """The site (com, ru or us) of a host on AliExpress's own domains; look-alikes get None."""
     host = (parts.hostname or "").rstrip(".")
     if parts.username is not None or not host.isascii():
         return None
