@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -58,6 +59,11 @@ class User(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Quiet hours as whole local hours; None keeps the rules' schedule.
+    quiet_start: Mapped[int | None] = mapped_column(SmallInteger)
+    quiet_end: Mapped[int | None] = mapped_column(SmallInteger)
+    # What a typed text answers when it is not a flow answer (an event's date, a time zone).
+    awaiting: Mapped[str | None] = mapped_column(String(64))
     active_case_id: Mapped[int | None] = mapped_column(Integer)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     created_at: Mapped[datetime] = _created()
@@ -151,7 +157,11 @@ class GeneratedText(Base):
 
 
 class Reminder(Base):
-    """A ping due at a moment; claimed and marked sent in one transaction (DESIGN principle 4)."""
+    """A ping due at a moment, dispatched from rows (DESIGN principle 4).
+
+    status: pending -> claimed (leased to one dispatcher) -> sending (committed just before the
+    request's last byte) -> sent (Telegram answered); or done, cancelled.
+    """
 
     __tablename__ = "reminders"
     __table_args__ = (
@@ -163,11 +173,15 @@ class Reminder(Base):
     user_id: Mapped[int] = _user_fk()
     case_id: Mapped[int] = _case_fk()
     kind: Mapped[str] = mapped_column(String(48), nullable=False)
+    deadline_kind: Mapped[str | None] = mapped_column(String(48))
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     deadline: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="pending", nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = _created()
 
 

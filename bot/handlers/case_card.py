@@ -1,0 +1,238 @@
+"""The case card and its event buttons, the reminder buttons, and /settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.conversation import Walk
+from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.reminders import planner
+from bot.reminders.card import EVENTS, card_say, local_today, planning_for
+from bot.reminders.messages import day_text
+from bot.reminders.settings_view import apply_quiet, apply_zone, settings_say, typed_zone
+from bot.reminders.timeline import rules_for, zone_of
+from bot.storage import cases as store
+from bot.storage.models import Case, Reminder, User
+from bot.ui import Say, data
+from flows.errors import ParseError
+from flows.parsers.dates import as_date, parse_date
+from flows.schedule import tomorrow_morning
+
+PRIVATE = filters.ChatType.PRIVATE
+AWAIT_EVENT = "ev"
+AWAIT_ZONE = "tz"
+# Presses that lead to a typed answer keep the wait; any other press or command ends it.
+KEEPS_WAIT = r"^(?!card:on:\d+:\w+:other$|set:tz:other$)"
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Handlers first in their group, so that their callback areas win over catch-alls."""
+    text = PRIVATE & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
+    application.add_handler(MessageHandler(text, awaited_text), group=-1)
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, forget_wait), group=-1)
+    application.add_handler(CallbackQueryHandler(forget_wait, pattern=KEEPS_WAIT), group=-1)
+    application.add_handler(CommandHandler("settings", settings, filters=PRIVATE))
+    callbacks = {
+        r"^card:show:\d+$": show_card,
+        r"^card:ev:\d+:\w+$": ask_when,
+        r"^card:on:\d+:\w+:(today|other)$": event_on,
+        r"^rem:(done|later):\d+$": reminder_button,
+        r"^set:(tz|quiet):": settings_button,
+    }
+    for pattern, callback in callbacks.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+
+
+async def texts_ready(walk: Walk, context: BotContext) -> list[Say]:
+    """For results.py once the texts are ready: plan the case's reminders, then show its card."""
+    user = await walk.session.get(User, walk.case.user_id)
+    if user is None:
+        return []
+    planning = planning_for(context.services)
+    await planner.sync_case(walk.session, walk.case, user, planning)
+    return [await card_say(walk.session, walk.case, user, walk.texts, planning)]
+
+
+async def show_card(update: Update, context: BotContext) -> None:
+    """`card:show:<case>`: the card, from a reminder or the case list."""
+    await answer_callback(update)
+    async with turn(update, context) as t:
+        case = await _case(t, _parts(update)[2])
+        says = [await _card(t, context, case)] if case else [Say(t.texts("conversation.not_yours"))]
+    await send(update, context, says)
+
+
+async def ask_when(update: Update, context: BotContext) -> None:
+    """`card:ev:<case>:<kind>`: when did it happen? Today, or another date typed."""
+    await answer_callback(update)
+    _, _, raw_id, kind = _parts(update)
+    async with turn(update, context) as t:
+        case = await _case(t, raw_id)
+        if case is None or kind not in EVENTS:
+            says = [Say(t.texts("conversation.not_yours"))]
+        else:
+            day = local_today(t.user, planning_for(context.services))
+            today = day_text(t.texts, day, day)
+            what = t.texts(f"event.{kind}")
+            buttons = [
+                [(t.texts("card.today", date=today), data("card", "on", case.id, kind, "today"))],
+                [(t.texts("card.other_date"), data("card", "on", case.id, kind, "other"))],
+                [(t.texts("card.back"), data("card", "show", case.id))],
+            ]
+            says = [Say(t.texts("card.when", what=what), buttons)]
+    await send(update, context, says)
+
+
+async def event_on(update: Update, context: BotContext) -> None:
+    """`card:on:<case>:<kind>:today|other`: record it today, or wait for a typed date."""
+    await answer_callback(update)
+    _, _, raw_id, kind, when = _parts(update)
+    async with turn(update, context) as t:
+        case = await _case(t, raw_id)
+        if case is None or kind not in EVENTS:
+            says = [Say(t.texts("conversation.not_yours"))]
+        elif when == "other":
+            t.user.awaiting = f"{AWAIT_EVENT}:{case.id}:{kind}"
+            says = [
+                Say(
+                    t.texts("card.type_date"),
+                    [[(t.texts("card.back"), data("card", "show", case.id))]],
+                )
+            ]
+        else:
+            planning = planning_for(context.services)
+            says = await _record(t, case, kind, local_today(t.user, planning), context)
+    await send(update, context, says)
+
+
+async def reminder_button(update: Update, context: BotContext) -> None:
+    """`rem:done|later:<id>`: done with that deadline, or the same reminder tomorrow morning."""
+    await answer_callback(update)
+    _, action, raw_id = _parts(update)
+    async with turn(update, context) as t:
+        reminder = await t.session.get(Reminder, int(raw_id))
+        if reminder is None or reminder.user_id != t.user.id:
+            says = [Say(t.texts("conversation.not_yours"))]
+        elif action == "done":
+            await planner.mark_done(t.session, reminder)
+            says = [Say(t.texts("reminder.marked_done"))]
+        else:
+            says = [_snooze(t, reminder, context)]
+    await send(update, context, says)
+
+
+async def settings(update: Update, context: BotContext) -> None:
+    """/settings: time zone and quiet hours."""
+    async with turn(update, context) as t:
+        say = settings_say(t.user, t.texts, planning_for(context.services))
+    await send(update, context, [say])
+
+
+async def settings_button(update: Update, context: BotContext) -> None:
+    """`set:tz:<code>`, `set:tz:other`, `set:quiet:<from>-<until>`."""
+    await answer_callback(update)
+    _, what, value = _parts(update)[:3]
+    async with turn(update, context) as t:
+        planning = planning_for(context.services)
+        if what == "tz" and value == "other":
+            t.user.awaiting = AWAIT_ZONE
+            says = [Say(t.texts("settings.type_zone"))]
+        elif what == "tz":
+            says = await apply_zone(t.session, t.user, t.texts, planning, value)
+        else:
+            says = await apply_quiet(t.session, t.user, t.texts, planning, value)
+    await send(update, context, says)
+
+
+async def awaited_text(update: Update, context: BotContext) -> None:
+    """A typed date or zone the bot asked for; other texts go on to the flows."""
+    message = update.effective_message
+    assert message is not None
+    async with turn(update, context) as t:
+        awaiting = t.user.awaiting
+        if awaiting is None:
+            return
+        if awaiting == AWAIT_ZONE:
+            says = await typed_zone(
+                t.session, t.user, t.texts, planning_for(context.services), message.text or ""
+            )
+        else:
+            says = await _typed_date(t, awaiting, message.text or "", context)
+    await send(update, context, says)
+    raise ApplicationHandlerStop
+
+
+async def forget_wait(update: Update, context: BotContext) -> None:
+    """A command or another button: the typed answer is no longer awaited."""
+    tg_user = update.effective_user
+    if tg_user is None:
+        return
+    async with context.db() as session:
+        await session.execute(update_awaiting(tg_user.id))
+
+
+def update_awaiting(user_id: int) -> Any:
+    return update(User).where(User.id == user_id, User.awaiting.is_not(None)).values(awaiting=None)
+
+
+async def _typed_date(t: Turn, awaiting: str, text: str, context: BotContext) -> list[Say]:
+    _, raw_id, kind = awaiting.split(":")
+    case = await _case(t, raw_id)
+    if case is None or kind not in EVENTS:
+        t.user.awaiting = None
+        return [Say(t.texts("conversation.not_yours"))]
+    planning = planning_for(context.services)
+    try:
+        day = as_date(parse_date(text, today=local_today(t.user, planning)))
+    except ParseError as error:
+        back = [[(t.texts("card.back"), data("card", "show", case.id))]]
+        return [Say(t.texts(error.code, **error.params), back)]
+    t.user.awaiting = None
+    return await _record(t, case, kind, day, context)
+
+
+async def _record(t: Turn, case: Case, kind: str, day: date, context: BotContext) -> list[Say]:
+    planning = planning_for(context.services)
+    await planner.record_event(t.session, case, t.user, kind, day, planning)
+    today = local_today(t.user, planning)
+    saved = t.texts("card.saved", what=t.texts(f"event.{kind}"), date=day_text(t.texts, day, today))
+    return [Say(saved), await card_say(t.session, case, t.user, t.texts, planning)]
+
+
+def _snooze(t: Turn, reminder: Reminder, context: BotContext) -> Say:
+    planning = planning_for(context.services)
+    tz = zone_of(t.user, planning.default_zone)
+    at = tomorrow_morning(planning.now, tz, rules_for(t.user, planning.rules))
+    planner.snooze(reminder, at)
+    if planning.poke is not None:
+        planner.poke_after_commit(t.session, planning.poke, [at])
+    local = at.astimezone(tz)
+    when = day_text(t.texts, local.date(), local.date())
+    return Say(t.texts("reminder.snoozed", date=when, time=local.strftime("%H:%M")))
+
+
+async def _card(t: Turn, context: BotContext, case: Case) -> Say:
+    return await card_say(t.session, case, t.user, t.texts, planning_for(context.services))
+
+
+async def _case(t: Turn, raw_id: str) -> Case | None:
+    return await store.owned_case(t.session, t.user, int(raw_id)) if raw_id.isdigit() else None
+
+
+def _parts(update: Update) -> list[str]:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    return query.data.split(":")
