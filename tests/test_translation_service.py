@@ -53,7 +53,7 @@ async def running(
         yield s
 
 
-@pytest.mark.parametrize("provider", ["google", "mymemory", "libre", "deepl"])
+@pytest.mark.parametrize("provider", ["google", "mymemory", "libre", "deepl", "yandex"])
 async def test_each_provider_translates(fake: FakeTranslationServer, provider: str) -> None:
     async with running(fake, provider) as service:
         result = await service.translate(PARCEL, owner_id=1)
@@ -156,6 +156,8 @@ async def test_a_lasting_500_gives_the_original_text(fake: FakeTranslationServer
         ("libre", Mode.HTML),
         ("libre", Mode.EMPTY),
         ("deepl", Mode.HTML),
+        ("yandex", Mode.HTML),
+        ("yandex", Mode.RATE_LIMITED),
     ],
 )
 async def test_a_malformed_answer_is_no_translation(

@@ -100,6 +100,8 @@ async def test_a_text_left_untranslated_is_delivered_once_the_provider_is_back(
     delivered: list[CompletedTranslation] = []
 
     async def deliver(completed: CompletedTranslation) -> None:
+        # Delivered before it is marked done: a crash now means a repeat, never a loss.
+        assert (await pending_row(db)).status == "pending"
         delivered.append(completed)
 
     async with service(fake, db) as translator:
@@ -163,6 +165,25 @@ async def test_a_failed_delivery_is_retried_not_lost(
         assert len(await worker.run_once(NOW + timedelta(minutes=1))) == 1
     assert len(calls) == 2
     assert (await pending_row(db)).status == "done"
+
+
+async def test_a_text_is_given_up_after_max_attempts(
+    fake: FakeTranslationServer, db: Database
+) -> None:
+    fake.set_mode(Mode.DOWN)
+    sessions = db.sessions()
+
+    async def deliver(completed: CompletedTranslation) -> None:
+        raise AssertionError("nothing should be delivered")
+
+    async with service(fake, db) as translator:
+        async with sessions() as session, session.begin():
+            await add_pending(session, USER, CASE, KEY, PARCEL, NOW)
+        worker = PendingTranslationWorker(translator, sessions, deliver, max_attempts=2)
+        for minutes in (0, 1, 3, 10):
+            assert await worker.run_once(NOW + timedelta(minutes=minutes)) == []
+    row = await pending_row(db)
+    assert (row.status, row.attempts) == ("failed", 1)
 
 
 async def test_a_claimed_row_is_leased_and_comes_back_after_a_crash(db: Database) -> None:

@@ -60,11 +60,10 @@ _MYMEMORY_WAIT = re.compile(
 def classify(error: BaseException, response: requests.Response | None) -> ProviderError:
     """Map an exception from a provider call, and the answer it saw, to a failure kind."""
     status = response.status_code if response is not None else None
-    if isinstance(error, json.JSONDecodeError):
-        return ProviderError(FailureKind.MALFORMED, status=status)
     if isinstance(error, requests.Timeout):
         return ProviderError(FailureKind.TIMEOUT)
-    if isinstance(error, requests.RequestException):
+    # requests' JSONDecodeError is a RequestException too, but the answer did come.
+    if isinstance(error, requests.RequestException) and not isinstance(error, json.JSONDecodeError):
         return ProviderError(FailureKind.UNREACHABLE)
     if status == 429 or isinstance(error, dt.TooManyRequests):
         return rate_limited(response)
@@ -85,6 +84,8 @@ def rate_limited(response: requests.Response | None) -> ProviderError:
 
 def check_answer(provider: str, answer: object, response: requests.Response | None) -> str:
     """The answer as a translation, or the failure it really is (empty, an HTML page, a quota)."""
+    if isinstance(answer, list) and answer and all(isinstance(part, str) for part in answer):
+        answer = "".join(answer)  # Yandex answers a list of texts; deep-translator passes it on
     if not isinstance(answer, str) or not answer.strip() or _HTML.search(answer):
         raise ProviderError(FailureKind.MALFORMED)
     if provider == "mymemory":

@@ -2,7 +2,8 @@
 
 It speaks what deep-translator's real HTTP code sends and parses: Google's mobile page
 (GET ?sl=&tl=&q=, answer in <div class="result-container">), MyMemory's JSON API
-(GET ?q=&langpair=), LibreTranslate's POST /translate and DeepL's POST /v2/translate. The path
+(GET ?q=&langpair=), LibreTranslate's POST /translate, DeepL's POST /v2/translate and Yandex's
+POST tr.json/translate (API v1.5). The path
 does not matter: the protocol is told by the parameters, so one TRANSLATOR_URL serves any chain.
 
 It "translates" deterministically: known Russian words from a small table, other Cyrillic words
@@ -191,7 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
         if protocol is None:
             self._send(404, "text/plain", "unknown protocol")
             return
-        text = params.get("text" if protocol == "deepl" else "q", "")
+        text = params.get("text" if protocol in ("deepl", "yandex") else "q", "")
         fake = self.server_fake
         mode = fake._take_mode(protocol, text)
         time.sleep(fake.latency + (fake.slow_delay if mode is Mode.SLOW else 0.0))
@@ -231,6 +232,8 @@ def _protocol(method: str, params: dict[str, str], authorization: str) -> str | 
         return "google"
     if method == "POST" and authorization.startswith("DeepL-Auth-Key") and "text" in params:
         return "deepl"
+    if method == "POST" and "lang" in params and "text" in params:
+        return "yandex"
     if method == "POST" and "q" in params:
         return "libre"
     return None
@@ -291,6 +294,8 @@ def _success(protocol: str, translation: str, *, quota: bool) -> tuple[int, str,
         }
     elif protocol == "deepl":
         body = {"translations": [{"detected_source_language": "RU", "text": translation}]}
+    elif protocol == "yandex":
+        body = {"code": 200, "lang": "ru-en", "text": [translation]}
     else:
         body = {"translatedText": translation}
     return 200, "application/json", json.dumps(body, ensure_ascii=False)
