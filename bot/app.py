@@ -19,9 +19,10 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext, Services, utc_now
-from bot.handlers import complaint, evidence, start
+from bot.handlers import complaint, evidence, report, start
 from bot.handlers.errors import on_error
 from bot.i18n import Catalogs
+from bot.reminders import feature as reminders
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.session import create_engine, session_factory
@@ -29,7 +30,7 @@ from bot.storage.session import create_engine, session_factory
 App = Application[Any, BotContext, Any, Any, Any, Any]
 # Features with handlers and start-up work of their own (reminders, reports, translation):
 # each module has register(application), on_start(application, services), on_stop(...).
-FEATURES: tuple[Any, ...] = ()
+FEATURES: tuple[Any, ...] = (reminders,)
 PRIVATE = filters.ChatType.PRIVATE
 
 
@@ -66,11 +67,14 @@ def _add_handlers(application: App) -> None:
         "new": complaint.new_case,
         "cases": complaint.list_cases,
         "cancel": complaint.cancel,
+        "report": report.start_report,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
     callbacks = {
         r"^start:new$": complaint.new_case,
+        r"^start:report$": report.start_report,
+        r"^rep:from:\d+$": report.report_from_case,
         r"^del:(yes|no)$": start.delete_answer,
         r"^lang:": start.language_chosen,
         r"^case:open:": complaint.open_existing,

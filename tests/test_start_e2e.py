@@ -26,7 +26,10 @@ async def test_start_over_polling(
     [reply] = await user.next_replies(timeout=10)
     assert reply.text.startswith(GREETING_START)
     assert "/privacy" in reply.text
-    assert [label for row in reply.buttons for label, _ in row] == ["Начать новую жалобу"]
+    assert [label for row in reply.buttons for label, _ in row] == [
+        "Начать новую жалобу",
+        "Пожаловаться на товар или продавца",
+    ]
 
 
 async def test_start_over_webhook_with_secret(
@@ -39,7 +42,10 @@ async def test_start_over_webhook_with_secret(
     await user.send_text("/start")
     [reply] = await user.next_replies(timeout=10)
     assert reply.text.startswith("Hello! I am Yabeda")
-    assert [label for row in reply.buttons for label, _ in row] == ["Start a new complaint"]
+    assert [label for row in reply.buttons for label, _ in row] == [
+        "Start a new complaint",
+        "Report a listing or a seller",
+    ]
 
 
 async def test_command_menu_is_set_at_start(

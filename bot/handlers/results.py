@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.context import BotContext
 from bot.conversation import Walk
+from bot.handlers.report import report_offer, report_results
 from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.storage.models import GeneratedText
@@ -21,9 +22,16 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
-    """The hand-back messages, each text in its own message so it copies cleanly on a phone."""
-    if await walk.position() is not None or walk.case.flow != "complaint":
+    """What a finished case hands back: dispute texts, or a report's texts."""
+    if await walk.position() is not None:
         return []
+    if walk.case.flow == "report":
+        return await report_results(walk, context)
+    return await _dispute_results(walk, context)
+
+
+async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
+    """The hand-back messages, each text in its own message so it copies cleanly on a phone."""
     facts = _facts(await walk.answers())
     evidence = [
         {"media": e.media, "label": e.label}
@@ -55,6 +63,8 @@ async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
     ]
     if pending:
         says.append(Say(t("results.translation_pending")))
+    if offer := report_offer(facts, t, walk.case.id):
+        says.append(offer)
     says.append(
         Say(
             t("results.next_steps"),

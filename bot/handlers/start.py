@@ -10,12 +10,18 @@ from bot.i18n import LANGUAGES
 from bot.storage.users import delete_user
 from bot.ui import Say, data
 
-COMMANDS = ("new", "cases", "help", "cancel", "language", "settings", "privacy", "delete")
+COMMANDS = ("new", "report", "cases", "help", "cancel", "language", "settings", "privacy", "delete")
 
 
 async def start(update: Update, context: BotContext) -> None:
     async with turn(update, context) as t:
-        say = Say(t.texts("start.greeting"), [[(t.texts("start.begin"), data("start", "new"))]])
+        say = Say(
+            t.texts("start.greeting"),
+            [
+                [(t.texts("start.begin"), data("start", "new"))],
+                [(t.texts("start.report"), data("start", "report"))],
+            ],
+        )
     await send(update, context, [say])
 
 
