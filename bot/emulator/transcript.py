@@ -59,9 +59,9 @@ class Reply:
         return int(self.message["message_id"])
 
     @property
-    def text(self) -> str | None:
-        """The text, or the caption of a media message."""
-        return self.message.get("text", self.message.get("caption"))
+    def text(self) -> str:
+        """The text, or the caption of a media message ("" when there is neither)."""
+        return str(self.message.get("text", self.message.get("caption", "")))
 
     @property
     def entities(self) -> list[dict[str, Any]]:
@@ -114,7 +114,7 @@ class Reply:
         verb = "edited" if self.edited else self.method
         labels = " | ".join(label for row in self.buttons for label, _ in row)
         buttons = f" [{labels}]" if labels else ""
-        return f"bot[{verb} #{self.message_id}]: {self.text or ''}{buttons}"
+        return f"bot[{verb} #{self.message_id}]: {self.text}{buttons}"
 
 
 TranscriptEntry = Event | Reply
