@@ -158,10 +158,13 @@ class Dispatcher:
         self, session: AsyncSession, claimed: list[store.Due], now: datetime
     ) -> list[store.Due]:
         """Keep what may go now; blocked users' reminders end, quiet hours wait for morning."""
-        await store.cancel(session, [d.id for d in claimed if d.blocked and d.kind != REPLAN])
-        ready, later = [], {}
+        stale = _superseded(claimed)
+        gone = [d.id for d in claimed if d.id in stale or (d.blocked and d.kind != REPLAN)]
+        await store.cancel(session, gone)
+        ready: list[store.Due] = []
+        later: dict[datetime, list[int]] = {}
         for due in claimed:
-            if due.blocked or due.kind == REPLAN:
+            if due.blocked or due.kind == REPLAN or due.id in stale:
                 continue
             morning = self._out_of_quiet(due, now)
             if morning > now:
@@ -297,6 +300,16 @@ class Dispatcher:
         if confirmed:
             async with self.sessions() as session, session.begin():
                 await store.confirm(session, confirmed)
+
+
+def _superseded(claimed: list[store.Due]) -> set[int]:
+    """Several overdue reminders of one deadline: only the latest is worth sending."""
+    latest: dict[tuple[int, str | None, object], store.Due] = {}
+    for due in claimed:
+        if due.kind != REPLAN:
+            latest[(due.case_id, due.deadline_kind, due.deadline)] = due
+    keep = {due.id for due in latest.values()}
+    return {d.id for d in claimed if d.kind != REPLAN and d.id not in keep}
 
 
 def _seconds(retry_after: object) -> float:

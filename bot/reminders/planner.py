@@ -39,9 +39,11 @@ async def sync_case(
     """Insert the reminders the case needs now and cancel those that no longer apply."""
     tz = zone_of(user, planning.default_zone)
     now = as_utc(planning.now)
-    deadlines = await _deadlines(session, case, planning.rules, now.astimezone(tz).date())
+    deadlines, standing = await _deadlines(session, case, planning.rules, now.astimezone(tz).date())
     rows = {row.kind: row for row in await _rows(session, case)}
-    applies = {(d.kind, d.due) for d in deadlines}
+    # A deadline that merely passed keeps its unsent reminders (they say what can still be done);
+    # one that events took away loses them.
+    applies = {(d.kind, d.due) for d in (*deadlines, *standing)}
     for row in rows.values():
         if row.status in NOT_SENT and (row.deadline_kind, row.deadline) not in applies:
             row.status = "cancelled"
@@ -98,11 +100,14 @@ def snooze(reminder: Reminder, at: datetime) -> None:
 
 async def _deadlines(
     session: AsyncSession, case: Case, rules: Rules, today: date
-) -> list[Deadline]:
+) -> tuple[list[Deadline], list[Deadline]]:
+    """The deadlines from today on, and every deadline the facts give whether passed or not."""
     if case.status == "closed":
-        return []
+        return [], []
     timeline = await timeline_of(session, case)
-    return compute_deadlines(timeline, rules, today) if timeline is not None else []
+    if timeline is None:
+        return [], []
+    return compute_deadlines(timeline, rules, today), compute_deadlines(timeline, rules, date.min)
 
 
 async def _rows(session: AsyncSession, case: Case) -> list[Reminder]:
