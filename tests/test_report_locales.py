@@ -29,7 +29,7 @@ PLACEHOLDERS = {
 
 def _report_po(lang: str) -> dict[str, str]:
     with (LOCALES_DIR / lang / "LC_MESSAGES" / "report.po").open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id and isinstance(m.id, str)}
+        return {m.id: str(m.string) for m in read_po(handle) if m.id and isinstance(m.id, str)}
 
 
 def _placeholders(text: str) -> set[str]:
