@@ -1,5 +1,6 @@
 """A Telegram Bot API emulator on 127.0.0.1 for `yabeda shell`, end-to-end tests and benchmarks."""
 
+from bot.emulator.client import RemoteEmulator, RemoteError, RemoteUser
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Fault, Faults
@@ -16,6 +17,9 @@ __all__ = [
     "Faults",
     "Press",
     "RateLimits",
+    "RemoteEmulator",
+    "RemoteError",
+    "RemoteUser",
     "Reply",
     "SimUser",
     "Stats",

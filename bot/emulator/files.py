@@ -107,8 +107,8 @@ class FileStore:
                     "file_size": max(1, round(len(data) * min(1.0, share))),
                 }
             )
-        for size in sizes:
-            self.remember(size["file_id"], sizes)
+        for entry in sizes:
+            self.remember(entry["file_id"], sizes)
         return sizes
 
     def media(self, data: bytes, kind: str, mime_type: str, /, **fields: Any) -> dict[str, Any]:

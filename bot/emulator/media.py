@@ -42,7 +42,7 @@ def store_media(
     if kind == "photo":
         return files.photo(data)
     mime = mime_for(kind, filename, mime_type)
-    fields: dict[str, Any] = {
+    defaults: dict[str, dict[str, Any]] = {
         "document": {"file_name": filename, "mime_type": mime},
         "video": {"width": 640, "height": 360, "duration": 5, "mime_type": mime},
         "animation": {"width": 320, "height": 240, "duration": 3, "mime_type": mime},
@@ -56,7 +56,8 @@ def store_media(
         },
         "audio": {"duration": 30, "mime_type": mime, "file_name": filename},
         "voice": {"duration": 3, "mime_type": mime},
-    }[kind]
+    }
+    fields = dict(defaults[kind])
     if kind in ("video", "animation") and filename:
         fields["file_name"] = filename
     return files.media(data, kind, mime, **(fields | overrides))

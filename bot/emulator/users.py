@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,7 @@ class SimUser:
         return self._post_one(content, f"[forwarded from {from_name}] {text}")
 
     async def send_album(
-        self, items: list[FileData], caption: str | None = None, *, from_name: str | None = None
+        self, items: Sequence[FileData], caption: str | None = None, *, from_name: str | None = None
     ) -> list[dict[str, Any]]:
         """Send photos as one album: one update each, sharing media_group_id, queued together."""
         group_id = self._state.unique("1")

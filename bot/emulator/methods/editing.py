@@ -110,15 +110,16 @@ async def answer_callback_query(call: ApiCall) -> bool:
     pending = call.state.queries.pop(query_id, None)
     if pending is None:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    text = call.params.text("text")
     answer = {
-        "text": call.params.text("text"),
+        "text": text,
         "show_alert": call.params.flag("show_alert"),
         "url": call.params.text("url"),
         "cache_time": call.params.integer("cache_time") or 0,
     }
     chat = call.state.chats.get(pending.chat_id)
     if chat is not None:
-        chat.add_event(Event("bot", call.method, chat.id, text=answer["text"], payload=answer))
+        chat.add_event(Event("bot", call.method, chat.id, text=text, payload=answer))
     if not pending.answer.done():
         pending.answer.set_result(answer)
     return True

@@ -57,7 +57,7 @@ async def set_webhook(call: ApiCall) -> bool:
     """Start delivering updates to a URL; pending getUpdates updates move there too."""
     url = call.params.text("url") or ""
     if not url:
-        return await delete_webhook(call)
+        return await _remove_webhook(call)
     if not url.startswith(("http://", "https://")):
         raise bad_request("bad webhook: Failed to resolve host: Name or service not known")
     secret = call.params.text("secret_token")
@@ -87,6 +87,10 @@ async def set_webhook(call: ApiCall) -> bool:
 @api_method("deleteWebhook")
 async def delete_webhook(call: ApiCall) -> bool:
     """Stop the webhook; undelivered updates go back to getUpdates unless dropped."""
+    return await _remove_webhook(call)
+
+
+async def _remove_webhook(call: ApiCall) -> bool:
     state = call.state
     undelivered = await state.webhook.close()
     if call.params.flag("drop_pending_updates"):
