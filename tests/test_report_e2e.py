@@ -148,9 +148,9 @@ def _by_prefix(replies: list[Reply], prefix: str) -> Reply:
 
 
 async def test_a_bait_price_report_from_the_start_button_to_its_texts(
-    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
 ) -> None:
-    application = await start_bot(sqlite_url)
+    application = await start_bot(database_url)
     _translator(application, {BAIT_WORDS: BAIT_ENGLISH})
     t = _texts()
     buyer = Buyer(emulator.user(3001, language_code="ru"), t, REPORT)
@@ -194,9 +194,9 @@ async def test_a_bait_price_report_from_the_start_button_to_its_texts(
 
 
 async def test_an_off_line_trading_report_survives_a_restart_and_an_edit(
-    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
 ) -> None:
-    application = await start_bot(sqlite_url)
+    application = await start_bot(database_url)
     t = _texts()
     buyer = Buyer(emulator.user(3002, language_code="ru"), t, REPORT)
     await buyer.user.send_text("/report")
@@ -211,7 +211,7 @@ async def test_an_off_line_trading_report_survives_a_restart_and_an_edit(
     await buyer.asked("store")
 
     await stop_bot(application)
-    application = await start_bot(sqlite_url)
+    application = await start_bot(database_url)
     _translator(application, {})  # the translator is down: the description stays Russian
     await buyer.user.send_text("/cases")
     [listing] = await buyer.until(lambda r: bool(r.buttons))
@@ -246,9 +246,9 @@ async def test_an_off_line_trading_report_survives_a_restart_and_an_edit(
 
 
 async def test_ipr_is_explained_and_the_report_ends_cleanly(
-    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
 ) -> None:
-    application = await start_bot(sqlite_url)
+    application = await start_bot(database_url)
     t = _texts()
     buyer = Buyer(emulator.user(3003, language_code="ru"), t, REPORT)
     await buyer.user.send_text("/report")
@@ -291,9 +291,9 @@ DISPUTE = {
 
 
 async def test_a_dispute_about_a_cheap_substitute_offers_a_pre_filled_report(
-    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+    emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
 ) -> None:
-    application = await start_bot(sqlite_url)
+    application = await start_bot(database_url)
     _translator(application, {DISPUTE_WORDS: "Instead of the phone the box held a memory card."})
     t = _texts()
     buyer = Buyer(emulator.user(3004, language_code="ru"), t, COMPLAINT)
