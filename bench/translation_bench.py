@@ -53,6 +53,11 @@ def summary(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
+def minus(figures: tuple[float, float], milliseconds: float) -> tuple[float, float]:
+    """Both figures less a fixed number of milliseconds."""
+    return figures[0] - milliseconds, figures[1] - milliseconds
+
+
 def direct_calls(url: str, calls: int) -> list[float]:
     """deep-translator's GoogleTranslator against the fake, before the service patches it."""
     samples = []
@@ -131,7 +136,10 @@ async def measure(calls: int, latency: float) -> list[tuple[str, float, float]]:
     with FakeTranslationServer(latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
         rows = [("deep-translator alone, unpatched", *summary(direct_calls(fake.url, calls)))]
         config = TranslatorConfig(url=fake.url, cooldown=0.0)
-        caches = {"memory": MemoryTranslationCache(), "sqlite": await sqlite_cache(tmp)}
+        caches: dict[str, TranslationCache] = {
+            "memory": MemoryTranslationCache(),
+            "sqlite": await sqlite_cache(tmp),
+        }
         for name, cache in caches.items():
             direct, misses, hits, writes = await paired_calls(config, cache, calls)
             added = [miss - alone for miss, alone in zip(misses, direct, strict=True)]
@@ -141,7 +149,7 @@ async def measure(calls: int, latency: float) -> list[tuple[str, float, float]]:
                 (f"{name}: **added by the service** (miss minus call alone, per text)",
                  *summary(added)),
                 (f"{name}: service miss minus the fake's fixed {fixed:.0f} ms",
-                 *(value - fixed for value in summary(misses))),
+                 *minus(summary(misses), fixed)),
                 (f"{name}: cache write after the reply (the caller does not wait)",
                  *summary(writes)),
                 (f"{name}: service, cache hit", *summary(hits)),
