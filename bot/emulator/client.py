@@ -128,7 +128,7 @@ class RemoteEmulator:
         """Start counting afresh."""
         await self.call("DELETE", "/stats")
 
-    async def idle(self, timeout: float = 5.0, quiet: float = 0.05) -> None:  # noqa: ASYNC109
+    async def idle(self, timeout: float = 5.0, quiet: float = 0.1) -> None:  # noqa: ASYNC109
         """Return once the bot has handled everything (TimeoutError otherwise)."""
         await self.call("POST", "/idle", {"timeout": timeout, "quiet": quiet}, wait=timeout)
 

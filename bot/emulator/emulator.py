@@ -167,7 +167,7 @@ class BotApiEmulator:
             await self.user(user_id).send_text(text)
         return len(messages)
 
-    async def idle(self, timeout: float = 5.0, quiet: float = 0.05) -> None:  # noqa: ASYNC109
+    async def idle(self, timeout: float = 5.0, quiet: float = 0.1) -> None:  # noqa: ASYNC109
         """Return once no update is pending and no request came or ran for `quiet` seconds."""
         deadline = time.monotonic() + timeout
         step = max(0.005, quiet / 4)

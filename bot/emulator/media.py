@@ -17,7 +17,6 @@ _DEFAULT_MIME = {
     "audio": "audio/mpeg",
     "voice": "audio/ogg",
 }
-MEDIA_KINDS = frozenset(_DEFAULT_MIME)
 # A 1x1 WebP, so send_sticker() needs no file.
 TINY_WEBP = bytes.fromhex("524946461a000000574542505650384c0d0000002f0000001007101111888808fe0700")
 

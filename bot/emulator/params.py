@@ -105,10 +105,3 @@ class Params:
         if isinstance(value, str) and value.lstrip("-").isdigit():
             return int(value)
         return None
-
-    def as_dict(self) -> dict[str, Any]:
-        """All parameters, uploads replaced by a short description (for transcripts)."""
-        shown = dict(self._values)
-        for name, upload in self._uploads.items():
-            shown[name] = f"<upload {upload.filename!r}, {len(upload.data)} bytes>"
-        return shown
