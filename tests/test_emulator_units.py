@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import struct
 import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, RetryAfter
 
 from bot.emulator import BotApiEmulator, RemoteEmulator, RemoteError
@@ -205,3 +209,93 @@ async def test_remote_client_drives_the_control_api() -> None:
     assert reply["text"] == "hello" and reply["message"]["from"]["id"] == 42
     assert stats["too_many_requests"] == 1 and stats["errors"]["403"] == 1
     assert len(stats["send_times"]) == 1
+
+
+@pytest.fixture(autouse=True)
+async def no_leaked_tasks() -> AsyncIterator[None]:
+    """Every test leaves no task running (torn down after the other fixtures)."""
+    yield
+    await asyncio.sleep(0)
+    current = asyncio.current_task()
+    leftover = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    assert not leftover, leftover
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[BotApiEmulator]:
+    """A running emulator."""
+    async with BotApiEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
+    """A bare Bot on the emulator."""
+    async with Bot("42:UNIT", base_url=emu.api_url, base_file_url=emu.file_url) as direct:
+        yield direct
+
+
+async def test_long_poll_waits_for_the_timeout_or_the_next_update(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await bot.get_updates(timeout=0.3) == ()
+    waited = loop.time() - started
+
+    poll = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.1)
+    started = loop.time()
+    await emu.user(5).send_text("wake up")
+    [update] = await poll
+
+    assert waited >= 0.29
+    assert loop.time() - started < 1
+    assert update.message is not None and update.message.text == "wake up"
+
+
+async def test_webhook_backlog_returns_to_get_updates(emu: BotApiEmulator, bot: Bot) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+    await bot.set_webhook(dead)
+    for text in ("one", "two"):
+        await emu.user(5).send_text(text)
+    await asyncio.sleep(0.1)
+
+    info = await bot.get_webhook_info()
+    await bot.delete_webhook()
+    updates = await bot.get_updates()
+
+    assert info.url == dead and info.pending_update_count == 2
+    assert "Connection error" in (info.last_error_message or "")
+    assert [u.message.text for u in updates if u.message] == ["one", "two"]
+
+
+async def test_allowed_updates_filter_new_updates(emu: BotApiEmulator, bot: Bot) -> None:
+    await bot.get_updates(allowed_updates=["callback_query"])
+    await emu.user(5).send_text("ignored")
+
+    assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_edits_of_markup_and_caption(emu: BotApiEmulator, bot: Bot, tmp_path: Path) -> None:
+    picture = tmp_path / "box.png"
+    picture.write_bytes(png(20, 10))
+    user = emu.user(5)
+    sent = await user.send_photo(picture)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Ok", callback_data="ok")]])
+    photo = await bot.send_photo(
+        5, sent["photo"][-1]["file_id"], caption="v1", reply_markup=keyboard
+    )
+
+    await bot.edit_message_caption(5, photo.message_id, caption="v2", reply_markup=keyboard)
+    await bot.edit_message_reply_markup(5, photo.message_id)
+    replies = await user.next_replies(count=3)
+
+    assert [(r.text, r.edited, r.buttons) for r in replies] == [
+        ("v1", False, [[("Ok", "ok")]]),
+        ("v2", True, [[("Ok", "ok")]]),
+        ("v2", True, []),
+    ]
+    assert emu.file_bytes(replies[0].file_id or "") == png(20, 10)
