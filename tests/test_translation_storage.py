@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -22,7 +21,7 @@ from bot.translation import (
 )
 from bot.translation.normalise import text_hash
 from bot.translation.pending import claim_due, utc
-from tests.fakes.databases import BACKENDS, Database, add_owner, database
+from tests.fakes.databases import Database, add_owner, database
 from tests.fakes.translation_server import FakeTranslationServer, Mode
 
 PARCEL = "Посылка пришла пустая, вес 508 г."
@@ -37,9 +36,10 @@ def fake() -> Iterator[FakeTranslationServer]:
         yield server
 
 
-@pytest.fixture(params=BACKENDS)
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    async with database(request.param, tmp_path) as db:
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """The app's tables on conftest's database: SQLite, and PostgreSQL when its server is up."""
+    async with database(database_url) as db:
         await add_owner(db.sessions(), USER, CASE)
         yield db
 
