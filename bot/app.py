@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext, Services, utc_now
-from bot.handlers import complaint, evidence, report, start
+from bot.handlers import complaint, evidence, report, start, translation
 from bot.handlers.errors import on_error
 from bot.i18n import Catalogs
 from bot.reminders import feature as reminders
@@ -30,7 +30,7 @@ from bot.storage.session import create_engine, session_factory
 App = Application[Any, BotContext, Any, Any, Any, Any]
 # Features with handlers and start-up work of their own (reminders, reports, translation):
 # each module has register(application), on_start(application, services), on_stop(...).
-FEATURES: tuple[Any, ...] = (reminders,)
+FEATURES: tuple[Any, ...] = (translation, reminders)
 PRIVATE = filters.ChatType.PRIVATE
 
 

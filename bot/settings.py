@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     translator: str = "google"
     translator_url: str | None = None
     translator_api_key: SecretStr | None = None
+    translator_deadline: float = Field(default=20.0, gt=0)
+    translation_retry_seconds: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from bot.app import App, build_application
 from bot.emulator import BotApiEmulator
 from bot.runner import Webhook, start, stop
 from bot.settings import Settings
+from tests.fakes.translation_server import FakeTranslationServer
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TOKEN = "123456789:TEST-token-never-logged"
@@ -77,27 +78,51 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
     await emu.stop()
 
 
-def make_settings(emu: BotApiEmulator, database_url: str, **extra: Any) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=TOKEN,
-        database_url=database_url,
-        telegram_api_url=emu.api_url,
-        telegram_file_url=emu.file_url,
-        **extra,
-    )
+@pytest.fixture(scope="session")
+def translation_server() -> Iterator[FakeTranslationServer]:
+    """One local translation server for the session; tests that break it restore it."""
+    with FakeTranslationServer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _translation_up(translation_server: FakeTranslationServer) -> Iterator[None]:
+    translation_server.reset()
+    yield
+    translation_server.reset()
+    if not translation_server.listening:
+        translation_server.start()
+
+
+def make_settings(
+    emu: BotApiEmulator, database_url: str, translator_url: str | None = None, **extra: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "database_url": database_url,
+        "telegram_api_url": emu.api_url,
+        "telegram_file_url": emu.file_url,
+        # No test may reach a real translator: without a fake, an unreachable address.
+        "translator_url": translator_url or "http://127.0.0.1:9/",
+        "translator_deadline": 5.0,
+        "translation_retry_seconds": 0.5,
+    }
+    return Settings(_env_file=None, **{**values, **extra})  # type: ignore[call-arg]
 
 
 BotStarter = Callable[..., Awaitable[App]]
 
 
 @pytest.fixture
-async def start_bot(emulator: BotApiEmulator) -> AsyncIterator[BotStarter]:
+async def start_bot(
+    emulator: BotApiEmulator, translation_server: FakeTranslationServer
+) -> AsyncIterator[BotStarter]:
     """Start the real Application on the emulator; every bot started is stopped afterwards."""
     running: list[App] = []
 
     async def _start(database_url: str, webhook: Webhook | None = None, **extra: Any) -> App:
-        application = build_application(make_settings(emulator, database_url, **extra))
+        settings = make_settings(emulator, database_url, translation_server.url, **extra)
+        application = build_application(settings)
         await start(application, webhook)
         running.append(application)
         return application

@@ -7,7 +7,7 @@ import re
 from bot.emulator import BotApiEmulator
 from bot.runner import stop
 from tests.conftest import BotStarter
-from tests.dialog import Dialog
+from tests.dialog import Dialog, finish, order_facts
 from tests.images import tiny_jpeg
 
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -18,36 +18,6 @@ async def _begin(emulator: BotApiEmulator, user_id: int) -> Dialog:
     await dialog.say("/new")
     assert "Что случилось с заказом?" in dialog.text
     return dialog
-
-
-async def _order_facts(dialog: Dialog, *, confirmed: bool = False) -> None:
-    """The facts every complaint asks, answered as a buyer would, typos included."""
-    await dialog.tap("aliexpress.com (глобальный)")
-    await dialog.say("Xiaomi Redmi Note 12 Pro")
-    await dialog.say("8123456789012345")
-    await dialog.say("RA123456789CN")
-    assert "контрольной цифре" in dialog.text
-    assert "Пример: RA123456785CN" in dialog.text
-    await dialog.say("RA123456785CN")
-    await dialog.say("27.07.2024")
-    await dialog.say("30 июля 2024")
-    await dialog.say("12 168,71 руб")
-    await dialog.tap("Пропустить")
-    if confirmed:
-        await dialog.tap("Да")
-        await dialog.say("20.08.2024")
-    else:
-        await dialog.tap("Нет")
-        await dialog.say("12 дней")
-    await dialog.tap("Полный возврат денег")
-
-
-async def _finish(dialog: Dialog, description: str) -> str:
-    await dialog.tap("Готово, доказательства все")
-    await dialog.say(description)
-    assert "Проверьте ответы" in dialog.text
-    await dialog.tap("Всё верно — получить тексты")
-    return dialog.text
 
 
 def _english(texts: str) -> tuple[str, str]:
@@ -66,7 +36,7 @@ async def test_empty_parcel_with_soap_inside_becomes_different_item(
     await dialog.tap("Да")
     assert "не «пустая посылка», а «получен другой товар»" in dialog.text
     await dialog.say("кусок мыла")
-    await _order_facts(dialog)
+    await order_facts(dialog)
     await dialog.tap("Да")
     await dialog.tap("О вскрытии посылки")
     await dialog.say("№ 123")
@@ -83,7 +53,7 @@ async def test_empty_parcel_with_soap_inside_becomes_different_item(
     await dialog.tap("Нет")
     await dialog.send("send_video", tiny_jpeg(2))
     await dialog.tap("Видео распаковки")
-    texts = await _finish(dialog, "Заказывала телефон, пришёл кусок мыла в пакете.")
+    texts = await finish(dialog, "Заказывала телефон, пришёл кусок мыла в пакете.")
     assert "Received a different item" in texts
     assert "вас могут счесть мошенником" in texts
     short, full = _english(texts)
@@ -110,11 +80,11 @@ async def test_not_arrived_with_stuck_tracking(
     dialog = await _begin(emulator, 4002)
     await dialog.tap("Посылка не пришла")
     await dialog.tap("Статус давно не меняется")
-    await _order_facts(dialog)
+    await order_facts(dialog)
     assert "Теперь доказательства" in dialog.text, "no act is asked for a parcel that never came"
     await dialog.send("send_photo", tiny_jpeg(3))
     await dialog.tap("Скриншот трекинга")
-    texts = await _finish(dialog, "Трек не обновляется с августа, продавец не отвечает.")
+    texts = await finish(dialog, "Трек не обновляется с августа, продавец не отвечает.")
     assert "The order is still in transit" in texts
     assert "«No»" in texts
     _, full = _english(texts)
@@ -131,7 +101,7 @@ async def test_not_as_described_quantity_short_with_album_forward_and_file(
     await dialog.tap("Не хватает штук")
     await dialog.say("3")
     await dialog.say("1")
-    await _order_facts(dialog, confirmed=True)
+    await order_facts(dialog, confirmed=True)
     await dialog.tap("Нет")
     assert "Теперь доказательства" in dialog.text
     replies = await dialog.send("send_album", [tiny_jpeg(4), tiny_jpeg(5), tiny_jpeg(6)])
@@ -146,7 +116,7 @@ async def test_not_as_described_quantity_short_with_album_forward_and_file(
     )
     assert "Файл №5 сохранён" in dialog.text
     await dialog.tap("Скриншот страницы товара")
-    texts = await _finish(dialog, "Заказал три штуки, пришла одна.")
+    texts = await finish(dialog, "Заказал три штуки, пришла одна.")
     assert "Quantity smaller than ordered" in texts
     _, full = _english(texts)
     assert "3" in full and "1" in full

@@ -41,6 +41,9 @@ class FakeTranslator:
             return TranslationResult(self.known[text], True, "fake", False)
         return TranslationResult(text, False, None, False)
 
+    async def aclose(self) -> None:
+        """Nothing to release: the fake holds no connections."""
+
 
 class Buyer:
     """Answers a flow's questions as a person would: taps the labelled buttons, types the rest."""

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.conversation import Walk
+from bot.handback import AWAITING, accept_own_wording
 from bot.handlers.common import Turn, answer_callback, send, turn
 from bot.handlers.results import results_if_complete
 from bot.storage import cases as store
@@ -82,22 +83,32 @@ async def open_existing(update: Update, context: BotContext) -> None:
 async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
+    deliver = False
     async with turn(update, context) as t:
         case = await store.active_case(t.session, t.user)
         if case is None:
-            says = [
-                Say(
-                    t.texts("conversation.no_case"),
-                    [[(t.texts("start.begin"), data("start", "new"))]],
-                )
-            ]
+            says = [Say(t.texts("conversation.no_case"), _begin_button(t))]
         else:
-            walk = _walk(t, case, context)
-            says = await walk.accept_text(message.text or "")
-            complete = await walk.position() is None
+            says, deliver = await _typed(_walk(t, case, context), message.text or "")
     await send(update, context, says)
-    if case is not None and complete:
+    if deliver:
         await _deliver_results(update, context)
+
+
+async def _typed(walk: Walk, text: str) -> tuple[list[Say], bool]:
+    """A typed answer: own English wording, the current question's answer, or a finished case."""
+    own = await accept_own_wording(walk, text)
+    if own is not None:
+        return own, AWAITING not in await walk.answers()
+    if await walk.position() is None:
+        buttons = [[(walk.texts("results.edit"), data("rv", walk.case.id, "edit"))]]
+        return [Say(walk.texts("conversation.case_complete"), buttons)], False
+    says = await walk.accept_text(text)
+    return says, await walk.position() is None
+
+
+def _begin_button(t: Turn) -> list[list[tuple[str, str]]]:
+    return [[(t.texts("start.begin"), data("start", "new"))]]
 
 
 async def on_button(update: Update, context: BotContext) -> None:

@@ -10,10 +10,11 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.conversation import Walk
+from bot.handback import english_words, keep_texts
 from bot.handlers.common import Turn, answer_callback, send, turn
 from bot.i18n import Texts
 from bot.storage import cases as store
-from bot.storage.models import Case, GeneratedText
+from bot.storage.models import Case
 from bot.ui import Say, data
 from flows.advisor import suggest_report
 from flows.questions import Facts, applicable_facts
@@ -55,9 +56,9 @@ async def report_results(walk: Walk, context: BotContext) -> list[Say]:
         return [_finished(walk.texts)]
     facts[EVIDENCE_FACT] = [e.label for e in await store.case_evidence(walk.session, walk.case)]
     facts[FROM_DISPUTE_FACT] = answers.get(FROM_DISPUTE_FACT)
-    english, pending = await _translate(context, walk, facts)
+    english, pending = await english_words(context, walk, facts, FREE_TEXT)
     texts = build_report_texts(facts, english, pending=frozenset(pending))
-    await _keep(walk, {"report_en": texts.en, "report_ru": texts.ru})
+    await keep_texts(walk, {"report_en": texts.en, "report_ru": texts.ru})
     walk.case.status = "ready"
     return _hand_back(walk, facts, report_kind(facts), texts)
 
@@ -104,39 +105,6 @@ def _finished(t: Texts) -> Say:
             [(t("start.begin"), data("start", "new"))],
         ],
     )
-
-
-async def _translate(
-    context: BotContext, walk: Walk, facts: dict[str, Any]
-) -> tuple[dict[str, str], set[str]]:
-    """The buyer's words in English; a field the translator cannot do now is left pending."""
-    translator = context.services.extras.get("translator")
-    english: dict[str, str] = {}
-    pending: set[str] = set()
-    for key in FREE_TEXT:
-        text = facts.get(key)
-        if not isinstance(text, str) or not CYRILLIC.search(text):
-            continue
-        if translator is None:
-            pending.add(key)
-            continue
-        result = await translator.translate(text, owner_id=walk.case.user_id)
-        if result.translated:
-            english[key] = result.text
-        else:
-            pending.add(key)
-    return english, pending
-
-
-async def _keep(walk: Walk, bodies: dict[str, str]) -> None:
-    existing = {g.kind: g for g in await store.generated_texts(walk.session, walk.case)}
-    for kind, body in bodies.items():
-        if kind in existing:
-            existing[kind].body = body
-        else:
-            walk.session.add(
-                GeneratedText(user_id=walk.case.user_id, case_id=walk.case.id, kind=kind, body=body)
-            )
 
 
 def report_offer(facts: Facts, texts: Texts, case_id: int) -> Say | None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bot.context import BotContext
 from bot.conversation import Walk
+from bot.handback import english_words, keep_texts, words_card
 from bot.handlers.report import report_offer, report_results
 from bot.i18n import Texts
 from bot.storage import cases as store
-from bot.storage.models import GeneratedText
 from bot.ui import Say, data
 from flows.advisor import Advice, advise
 from flows.checklist import ChecklistItem, checklist, missing_required
@@ -18,7 +17,6 @@ from flows.texts import build_dispute_texts, format_money, localize
 
 # The buyer's own words: the only fields that go through machine translation.
 FREE_TEXT = ("description", "inside_what", "item_name")
-CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
@@ -37,11 +35,11 @@ async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
         {"media": e.media, "label": e.label}
         for e in await store.case_evidence(walk.session, walk.case)
     ]
-    english, pending = await _translate(context, walk, facts)
+    english, pending = await english_words(context, walk, facts, FREE_TEXT)
     advice = advise(facts, today=walk.today)
     items = checklist(facts, evidence)
     texts = build_dispute_texts(facts, advice, english, pending=frozenset(pending), checklist=items)
-    await _keep(
+    await keep_texts(
         walk,
         {
             "dispute_short_en": texts.short_en,
@@ -61,6 +59,8 @@ async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
         Say(t("results.ru_title")),
         Say(texts.ru),
     ]
+    if card := words_card(t, facts, english, pending, walk.case.id):
+        says.append(card)
     if pending:
         says.append(Say(t("results.translation_pending")))
     if offer := report_offer(facts, t, walk.case.id):
@@ -84,38 +84,6 @@ def _facts(answers: dict[str, Any]) -> dict[str, Any]:
         for act in answers.get("acts") or []
     ]
     return facts
-
-
-async def _translate(
-    context: BotContext, walk: Walk, facts: dict[str, Any]
-) -> tuple[dict[str, str], set[str]]:
-    translator = context.services.extras.get("translator")
-    english: dict[str, str] = {}
-    pending: set[str] = set()
-    for key in FREE_TEXT:
-        text = facts.get(key)
-        if not isinstance(text, str) or not CYRILLIC.search(text):
-            continue
-        if translator is None:
-            pending.add(key)
-            continue
-        result = await translator.translate(text, owner_id=walk.case.user_id)
-        if result.translated:
-            english[key] = result.text
-        else:
-            pending.add(key)
-    return english, pending
-
-
-async def _keep(walk: Walk, bodies: dict[str, str]) -> None:
-    existing = {g.kind: g for g in await store.generated_texts(walk.session, walk.case)}
-    for kind, body in bodies.items():
-        if kind in existing:
-            existing[kind].body = body
-        else:
-            walk.session.add(
-                GeneratedText(user_id=walk.case.user_id, case_id=walk.case.id, kind=kind, body=body)
-            )
 
 
 def _advice_text(t: Texts, advice: Advice) -> str:

@@ -111,6 +111,10 @@ class FakeTranslationServer:
         """Base URL to give as TRANSLATOR_URL."""
         return f"http://127.0.0.1:{self._port}/"
 
+    @property
+    def listening(self) -> bool:
+        return self._server is not None
+
     def start(self) -> FakeTranslationServer:
         """Listen (again, on the same port once it had one)."""
         server = ThreadingHTTPServer(("127.0.0.1", self._port), _handler_for(self))

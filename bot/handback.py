@@ -1,0 +1,100 @@
+"""What every finished case shares: the buyer's words in English, kept texts, own wording."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from bot.context import BotContext
+from bot.conversation import Walk
+from bot.i18n import Texts
+from bot.storage import cases as store
+from bot.storage.models import GeneratedText
+from bot.translation import add_pending
+from bot.ui import Say, data
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+# The answer that says the next text message is the buyer's own English for a field.
+AWAITING = "_own_english_for"
+OWN_SUFFIX = "_own_en"
+MAX_OWN_ENGLISH = 3000
+
+
+def own_key(field: str) -> str:
+    return field + OWN_SUFFIX
+
+
+async def english_words(
+    context: BotContext, walk: Walk, facts: dict[str, Any], fields: Iterable[str]
+) -> tuple[dict[str, str], set[str]]:
+    """The buyer's words in English: their own wording, else a machine translation.
+
+    A field the translator cannot do now is left pending, and a pending row is queued in the
+    same unit of work so that the background retry survives a restart.
+    """
+    answers = await walk.answers()
+    wanted = {
+        key: text
+        for key in fields
+        if isinstance(text := facts.get(key), str) and CYRILLIC.search(text)
+    }
+    english = {key: answers[own_key(key)] for key in wanted if answers.get(own_key(key))}
+    to_translate = {key: text for key, text in wanted.items() if key not in english}
+    translator = context.services.extras.get("translator")
+    if translator is None:
+        return english, set(to_translate)
+    results = await asyncio.gather(
+        *(translator.translate(text, owner_id=walk.case.user_id) for text in to_translate.values())
+    )
+    pending: set[str] = set()
+    for (key, text), result in zip(to_translate.items(), results, strict=True):
+        if result.translated:
+            english[key] = result.text
+        else:
+            pending.add(key)
+            await add_pending(
+                walk.session, walk.case.user_id, walk.case.id, key, text, context.now()
+            )
+    return english, pending
+
+
+async def keep_texts(walk: Walk, bodies: dict[str, str]) -> None:
+    """Store the case's latest texts, one row per kind."""
+    existing = {g.kind: g for g in await store.generated_texts(walk.session, walk.case)}
+    for kind, body in bodies.items():
+        if kind in existing:
+            existing[kind].body = body
+        else:
+            walk.session.add(
+                GeneratedText(user_id=walk.case.user_id, case_id=walk.case.id, kind=kind, body=body)
+            )
+
+
+def words_card(
+    t: Texts, facts: dict[str, Any], english: dict[str, str], pending: set[str], case_id: int
+) -> Say | None:
+    """The buyer's original beside its English, with "my own wording" and "try again"."""
+    description = facts.get("description")
+    if not isinstance(description, str) or not CYRILLIC.search(description):
+        return None
+    translation = english.get("description") or t("words.not_yet")
+    buttons = [[(t("words.own"), data("tr", case_id, "own", "description"))]]
+    if "description" in pending:
+        buttons.append([(t("words.retry"), data("tr", case_id, "retry"))])
+    return Say(t("words.card", original=description, english=translation), buttons)
+
+
+async def accept_own_wording(walk: Walk, text: str) -> list[Say] | None:
+    """The buyer's own English for the field they asked to replace; None if none was asked."""
+    answers = await walk.answers()
+    field = answers.get(AWAITING)
+    if not field:
+        return None
+    wording = " ".join(text.split())
+    if CYRILLIC.search(wording) or not 2 <= len(wording) <= MAX_OWN_ENGLISH:
+        return [Say(walk.texts("words.own_refused", maximum=MAX_OWN_ENGLISH))]
+    await store.save_answer(walk.session, walk.case, own_key(field), wording)
+    await store.delete_answer(walk.session, walk.case, AWAITING)
+    return [Say(walk.texts("words.own_saved"))]

@@ -1,0 +1,93 @@
+"""The buyer's words in English through the real translator chain and a local fake server."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.emulator import BotApiEmulator
+from bot.runner import stop
+from tests.conftest import BotStarter
+from tests.dialog import Dialog, finish, not_arrived_until_description
+from tests.fakes.translation_server import FakeTranslationServer, Mode
+
+WORDS = "Посылка не пришла, трек RA123456785CN стоит с августа."
+MARK = "not yet translated"
+
+
+def _full_english(texts: str) -> str:
+    parts = texts.split("\n---\n")
+    return parts[parts.index(next(p for p in parts if p.startswith("Полный текст"))) + 1]
+
+
+async def _wait_for(user: Dialog, needle: str, seconds: float = 20) -> list[str]:
+    """Everything the bot sends until a message containing `needle` arrives."""
+    seen: list[str] = []
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        seen += [r.text for r in user.user.unread()]
+        if any(needle in text for text in seen):
+            return seen
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{needle!r} never came; got {seen!r}")
+
+
+async def test_words_are_translated_and_shown_beside_the_original(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = Dialog(emulator.user(6001, language_code="ru"))
+    await not_arrived_until_description(dialog)
+    texts = await finish(dialog, WORDS)
+    full = _full_english(texts)
+    assert MARK not in full
+    assert "RA123456785CN" in full
+    assert f"Ваши слова:\n{WORDS}" in texts
+
+
+async def test_translator_down_then_back_delivers_the_english_once_across_a_restart(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    translation_server: FakeTranslationServer,
+) -> None:
+    translation_server.stop()
+    first = await start_bot(sqlite_url)
+    dialog = Dialog(emulator.user(6002, language_code="ru"))
+    await not_arrived_until_description(dialog)
+    texts = await finish(dialog, WORDS)
+    assert MARK in _full_english(texts)
+    assert WORDS in _full_english(texts)
+    assert "Сервис перевода сейчас недоступен" in texts
+    await stop(first)
+
+    translation_server.start()
+    await start_bot(sqlite_url)
+    seen = await _wait_for(dialog, "Перевод готов")
+    await asyncio.sleep(2)
+    seen += [r.text for r in dialog.user.unread()]
+    assert sum("Перевод готов" in text for text in seen) == 1
+    english = [t for t in seen if t.startswith("Order No. 8123456789012345")]
+    assert len(english) == 1
+    assert MARK not in english[0]
+
+
+async def test_own_wording_replaces_the_machine_english(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    translation_server: FakeTranslationServer,
+) -> None:
+    translation_server.set_mode(Mode.ERROR)
+    await start_bot(sqlite_url)
+    dialog = Dialog(emulator.user(6003, language_code="ru"))
+    await not_arrived_until_description(dialog)
+    await finish(dialog, WORDS)
+    await dialog.tap("Заменить английский своим текстом")
+    assert "на английском" in dialog.text
+    await dialog.say("Кириллица не подходит")
+    assert "латиницей" in dialog.text
+    await dialog.say("The parcel never arrived; tracking has been stuck since August.")
+    assert "сохранён" in dialog.text
+    full = _full_english(dialog.text)
+    assert "The parcel never arrived; tracking has been stuck since August." in full
+    assert MARK not in full
