@@ -29,6 +29,8 @@ def describe(texts: Texts, flow: Flow, key: str, value: Any) -> str:
 def plain(value: Any) -> str:
     """A value as a person reads it: dates as 27.07.2024, money with its currency."""
     if isinstance(value, dict):
+        if "url" in value:
+            return str(value["url"])
         if "number" in value:
             return str(value["number"])
         if "amount" in value:
