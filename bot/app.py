@@ -22,6 +22,7 @@ from bot.context import BotContext, Services, utc_now
 from bot.handlers import complaint, evidence, report, start, translation
 from bot.handlers.errors import on_error
 from bot.i18n import Catalogs
+from bot.logs import protect_token, quiet_http_logs
 from bot.reminders import feature as reminders
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
@@ -38,6 +39,8 @@ def build_application(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now, migrate: bool = True
 ) -> App:
     """The bot as configured; tests, the shell and `yabeda run` all build it here."""
+    protect_token(settings.token)
+    quiet_http_logs()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
