@@ -1,4 +1,4 @@
-"""The one error handler: the user hears, in Russian, that their answers are kept; the log gets the update id."""
+"""The error handler: the user hears their answers are kept; the log gets the update id."""
 
 from __future__ import annotations
 
