@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flows import answers as parse
-from flows.questions import Choice, Facts, Flow, Group, Kind, Question
+from flows.conditions import AnyOf, is_
+from flows.questions import Choice, Flow, Group, Kind, Question
 
 PROBLEMS = ("not_arrived", "not_as_described", "damaged", "empty")
 TRACKING_STATUSES = ("stuck", "delivered_not_received", "returned", "customs", "no_info")
@@ -26,16 +26,11 @@ def _choices(key: str, values: tuple[str, ...]) -> tuple[Choice, ...]:
     return tuple(Choice(value, f"complaint.{key}.{value}") for value in values)
 
 
-def _is(key: str, *values: Any) -> Callable[[Facts], bool]:
-    return lambda facts: facts.get(key) in values
-
-
-def _parcel_state_matters(facts: Facts) -> bool:
-    """Acts matter when the parcel itself tells the story: empty, swapped, damaged, short."""
-    return facts.get("problem") in ("empty", "damaged") or facts.get("difference") in (
-        "quantity",
-        "substitute",
-    )
+_is = is_
+# Acts matter when the parcel itself tells the story: empty, swapped, damaged, short.
+_parcel_state_matters = AnyOf(
+    (is_("problem", "empty", "damaged"), is_("difference", "quantity", "substitute"))
+)
 
 
 def _ask(key: str, kind: Kind = Kind.TEXT, **options: Any) -> Question:

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from flows.complaint import COMPLAINT
+from flows.diagram import mermaid, path_for
 from flows.errors import ParseError
-from flows.questions import Kind, applicable_facts, next_position, previous_key
+from flows.questions import Flow, Kind, applicable_facts, next_position, previous_key
+from flows.registry import FLOWS
 
 TODAY = date(2026, 11, 25)
 
@@ -158,3 +160,9 @@ def test_yes_no_questions_read_russian_words() -> None:
     assert question.kind is Kind.YES_NO
     assert question.accept_text("да", TODAY) is True
     assert question.accept_text("Нет.", TODAY) is False
+
+
+@pytest.mark.parametrize("flow", FLOWS.values(), ids=lambda flow: flow.name)
+def test_the_committed_diagram_matches_the_flow(flow: Flow) -> None:
+    """The .mmd next to each flow is drawn from it: `python -m flows.diagram` redraws it."""
+    assert path_for(flow).read_text(encoding="utf-8") == mermaid(flow)
