@@ -23,15 +23,17 @@ def condition_label(condition: Callable[[Any], bool]) -> str | None:
 
 
 def mermaid(flow: Flow) -> str:
-    """Top to bottom, each step a node; a conditional step shows when it is asked."""
+    """Top to bottom, each step a node; a step not always asked is dashed, with its rule."""
     lines = ["flowchart TD", f"    start([{flow.name}])"]
     previous = "start"
     for index, step in enumerate(flow.steps):
         node = f"s{index}"
-        lines.append(f'    {node}["{_describe(step)}"]')
         label = condition_label(step.when)
-        arrow = f' -- "{label}" --> ' if label else " --> "
-        lines.append(f"    {previous}{arrow}{node}")
+        rule = f"<br/><i>only if {label}</i>" if label else ""
+        lines.append(f'    {node}["{_describe(step)}{rule}"]')
+        if label:
+            lines.append(f"    style {node} stroke-dasharray: 4 3")
+        lines.append(f"    {previous} --> {node}")
         previous = node
     lines.append(f"    {previous} --> done([texts])")
     return "\n".join(lines) + "\n"
