@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -11,7 +11,8 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.i18n import Texts, language_for
-from bot.storage.models import User
+from bot.storage.cases import owned_case
+from bot.storage.models import Case, User
 from bot.storage.users import ensure_user
 from bot.ui import Say
 
@@ -23,6 +24,8 @@ class Turn:
     session: AsyncSession
     user: User
     texts: Texts
+    # What to do once the replies are sent, outside the unit of work (the hand-back).
+    deliver: Callable[[Update, BotContext], Awaitable[None]] | None = None
 
 
 @asynccontextmanager
@@ -46,3 +49,35 @@ async def answer_callback(update: Update, text: str | None = None) -> None:
     """Stop the button's spinner; a failure here must not lose the user's answer."""
     if update.callback_query is not None:
         await update.callback_query.answer(text)
+
+
+CaseAction = Callable[["Turn", Case, list[str], BotContext], Awaitable[list[Say]]]
+
+
+def case_button(
+    action: CaseAction, *, case_at: int = 1
+) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """A handler for a button about one case: the id at `case_at` must be the user's own.
+
+    Forged or stale ids (another user's case, garbage) are refused politely; the action runs
+    in the update's unit of work and its replies are sent after the commit.
+    """
+
+    async def handler(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        parts = (query.data or "").split(":")
+        await answer_callback(update)
+        async with turn(update, context) as t:
+            raw = parts[case_at] if len(parts) > case_at else ""
+            case = await owned_case(t.session, t.user, int(raw)) if raw.isdigit() else None
+            if case is None:
+                says = [Say(t.texts("conversation.not_yours"))]
+            else:
+                says = await action(t, case, parts, context)
+        await send(update, context, says)
+        if t.deliver is not None:
+            await t.deliver(update, context)
+
+    handler.__doc__ = action.__doc__
+    return handler

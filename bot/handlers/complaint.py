@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import AWAITING, accept_own_wording
-from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.handlers.results import results_if_complete
 from bot.storage import cases as store
 from bot.ui import Say, data
@@ -64,20 +64,18 @@ async def _case_label(t: Turn, case: store.Case) -> str:
     return t.texts("cases.item", case_id=case.id, topic=topic, status=status)
 
 
-async def open_existing(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await answer_callback(update)
-    async with turn(update, context) as t:
-        case = await _owned(t, query.data.split(":")[-1])
-        if case is None:
-            says = [Say(t.texts("conversation.not_yours"))]
-        else:
-            t.user.active_case_id = case.id
-            walk = _walk(t, case, context)
-            says = [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
-            says += await results_if_complete(walk, context) if not await walk.position() else []
-    await send(update, context, says)
+async def _open_existing(
+    t: Turn, case: store.Case, _parts: list[str], context: BotContext
+) -> list[Say]:
+    """`case:open:ID` from /cases: continue where it stands, or hand its texts back again."""
+    t.user.active_case_id = case.id
+    walk = _walk(t, case, context)
+    if await walk.position() is None:
+        t.deliver = _deliver_results
+    return [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
+
+
+open_existing = case_button(_open_existing, case_at=2)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -111,25 +109,24 @@ def _begin_button(t: Turn) -> list[list[tuple[str, str]]]:
     return [[(t.texts("start.begin"), data("start", "new"))]]
 
 
-async def on_button(update: Update, context: BotContext) -> None:
+async def _answer_button(
+    t: Turn, case: store.Case, parts: list[str], context: BotContext
+) -> list[Say]:
     """Answers (`q:case:key:value`) and navigation (`nav:case:back|skip:key`)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    await answer_callback(update)
-    async with turn(update, context) as t:
-        case = await _owned(t, parts[1] if len(parts) > 2 else "")
-        if case is None:
-            says = [Say(t.texts("conversation.not_yours"))]
-            complete = False
-        else:
-            t.user.active_case_id = case.id
-            walk = _walk(t, case, context)
-            says = await _apply_button(walk, parts)
-            complete = await walk.position() is None
-    await send(update, context, says)
-    if complete:
-        await _deliver_results(update, context)
+    t.user.active_case_id = case.id
+    walk = _walk(t, case, context)
+    was_open = await walk.position() is not None
+    says = (
+        await _apply_button(walk, parts)
+        if len(parts) > 2
+        else [Say(t.texts("conversation.stale_button"))]
+    )
+    if was_open and await walk.position() is None:
+        t.deliver = _deliver_results
+    return says
+
+
+on_button = case_button(_answer_button)
 
 
 async def _apply_button(walk: Walk, parts: list[str]) -> list[Say]:
@@ -141,12 +138,6 @@ async def _apply_button(walk: Walk, parts: list[str]) -> list[Say]:
     if area == "nav" and action == "skip" and len(parts) == 4:
         return await walk.skip(parts[3])
     return [Say(walk.texts("conversation.stale_button")), *await walk.ask()]
-
-
-async def _owned(t: Turn, raw_id: str) -> store.Case | None:
-    if not raw_id.isdigit():
-        return None
-    return await store.owned_case(t.session, t.user, int(raw_id))
 
 
 async def _deliver_results(update: Update, context: BotContext) -> None:

@@ -8,7 +8,7 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.storage import cases as store
 from bot.ui import Say, data
 from flows.evidence import LABELS
@@ -118,48 +118,28 @@ async def _album_ack(context: BotContext) -> None:
     await context.bot.send_message(job.chat_id, say.text, reply_markup=say.markup())
 
 
-async def label_chosen(update: Update, context: BotContext) -> None:
+async def _label(t: Turn, case: store.Case, parts: list[str], context: BotContext) -> list[Say]:
     """`ev:case:item|gGROUP:label`: one tap labels an item or a whole album."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    await answer_callback(update)
-    async with turn(update, context) as t:
-        case = await _owned(t, parts)
-        if case is None or len(parts) != 4 or parts[3] not in LABELS:
-            says = [Say(t.texts("conversation.not_yours"))]
-        else:
-            await store.label_evidence(t.session, case, parts[2], parts[3])
-            walk = Walk(t.session, case, t.texts, context.today(t.user))
-            note = t.texts("evidence.labelled", label=t.texts(f"evidence.label.{parts[3]}"))
-            says = [Say(note), *await walk.ask()]
-    await send(update, context, says)
+    if len(parts) != 4 or parts[3] not in LABELS:
+        return [Say(t.texts("conversation.stale_button"))]
+    await store.label_evidence(t.session, case, parts[2], parts[3])
+    walk = Walk(t.session, case, t.texts, context.today(t.user))
+    note = t.texts("evidence.labelled", label=t.texts(f"evidence.label.{parts[3]}"))
+    return [Say(note), *await walk.ask()]
 
 
-async def review_action(update: Update, context: BotContext) -> None:
+async def _review(t: Turn, case: store.Case, parts: list[str], context: BotContext) -> list[Say]:
     """`rv:case:edit` shows the review card again; `rv:case:chg:key` reopens one answer."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    await answer_callback(update)
-    async with turn(update, context) as t:
-        case = await _owned(t, parts)
-        if case is None:
-            says = [Say(t.texts("conversation.not_yours"))]
-        else:
-            t.user.active_case_id = case.id
-            walk = Walk(t.session, case, t.texts, context.today(t.user))
-            await store.delete_answer(t.session, case, "review")
-            if len(parts) == 4 and parts[2] == "chg":
-                await walk.reopen(parts[3])
-            says = await walk.ask()
-    await send(update, context, says)
+    t.user.active_case_id = case.id
+    walk = Walk(t.session, case, t.texts, context.today(t.user))
+    await store.delete_answer(t.session, case, "review")
+    if len(parts) == 4 and parts[2] == "chg":
+        await walk.reopen(parts[3])
+    return await walk.ask()
 
 
-async def _owned(t: Turn, parts: list[str]) -> store.Case | None:
-    if len(parts) < 3 or not parts[1].isdigit():
-        return None
-    return await store.owned_case(t.session, t.user, int(parts[1]))
+label_chosen = case_button(_label)
+review_action = case_button(_review)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import english_words, keep_texts
-from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.storage.models import Case
@@ -119,28 +119,8 @@ def report_offer(facts: Facts, texts: Texts, case_id: int) -> Say | None:
     )
 
 
-async def report_from_case(update: Update, context: BotContext) -> None:
+async def _report_from(t: Turn, dispute: Case, _parts: list[str], context: BotContext) -> list[Say]:
     """`rep:from:<case>`: a report pre-filled from the user's dispute; only the link is left."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    raw_id = query.data.split(":")[-1]
-    await answer_callback(update)
-    async with turn(update, context) as t:
-        dispute = await _owned(t, raw_id)
-        if dispute is None:
-            says = [Say(t.texts("conversation.not_yours"))]
-        else:
-            says = await _report_from(t, dispute, context)
-    await send(update, context, says)
-
-
-async def _owned(t: Turn, raw_id: str) -> Case | None:
-    if not raw_id.isdigit():
-        return None
-    return await store.owned_case(t.session, t.user, int(raw_id))
-
-
-async def _report_from(t: Turn, dispute: Case, context: BotContext) -> list[Say]:
     existing = await _open_report_for(t, dispute.id)
     if existing is not None:
         t.user.active_case_id = existing.id
@@ -195,3 +175,6 @@ async def _copy_evidence(session: AsyncSession, source: Case, target: Case) -> i
             caption=item.caption,
         )
     return len(items)
+
+
+report_from_case = case_button(_report_from, case_at=2)

@@ -14,10 +14,10 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext, Services
 from bot.conversation import Walk
 from bot.handback import AWAITING
-from bot.handlers.common import answer_callback, send, turn
+from bot.handlers.common import Turn, case_button, send, turn
 from bot.handlers.results import results_if_complete
 from bot.storage import cases as store
-from bot.storage.models import PendingTranslation
+from bot.storage.models import Case, PendingTranslation
 from bot.translation import (
     CompletedTranslation,
     PendingBackoff,
@@ -39,9 +39,7 @@ def register(application: AnyApp) -> None:
     application.add_handler(CallbackQueryHandler(words_button, pattern=r"^tr:\d+:"))
 
 
-async def on_start(
-    application: AnyApp, services: Services
-) -> None:
+async def on_start(application: AnyApp, services: Services) -> None:
     settings = services.settings
     key = settings.translator_api_key
     config = TranslatorConfig.from_settings(
@@ -70,9 +68,7 @@ async def on_start(
         )
 
 
-async def on_stop(
-    application: AnyApp, services: Services
-) -> None:
+async def on_stop(application: AnyApp, services: Services) -> None:
     translator = services.extras.pop("translator", None)
     if translator is not None:
         await translator.aclose()
@@ -115,21 +111,23 @@ async def _deliver(
         log.info("case %s: the user blocked the bot; translation not delivered", done.case_id)
 
 
-async def words_button(update: Update, context: BotContext) -> None:
+async def _words(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """`tr:case:own:field` waits for the buyer's own English; `tr:case:retry` translates now."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    await answer_callback(update)
+    if len(parts) == 4 and parts[2] == "own":
+        t.user.active_case_id = case.id
+        await store.save_answer(t.session, case, AWAITING, parts[3])
+        return [Say(t.texts("words.own_ask"))]
+    t.user.active_case_id = case.id
+    t.deliver = _redeliver
+    return []
+
+
+async def _redeliver(update: Update, context: BotContext) -> None:
     async with turn(update, context) as t:
-        case = await store.owned_case(t.session, t.user, int(parts[1]))
-        if case is None:
-            says = [Say(t.texts("conversation.not_yours"))]
-        elif parts[2] == "own" and len(parts) == 4:
-            t.user.active_case_id = case.id
-            await store.save_answer(t.session, case, AWAITING, parts[3])
-            says = [Say(t.texts("words.own_ask"))]
-        else:
-            walk = Walk(t.session, case, t.texts, context.today(t.user))
-            says = await results_if_complete(walk, context)
+        case = await store.active_case(t.session, t.user)
+        walk = Walk(t.session, case, t.texts, context.today(t.user)) if case else None
+        says = await results_if_complete(walk, context) if walk else []
     await send(update, context, says)
+
+
+words_button = case_button(_words)
