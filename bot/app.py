@@ -27,6 +27,7 @@ from bot.reminders import feature as reminders
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.session import create_engine, session_factory
+from flows.rules import load_rules
 
 App = Application[Any, BotContext, Any, Any, Any, Any]
 # Features with handlers and start-up work of their own (reminders, reports, translation):
@@ -106,6 +107,7 @@ def _post_init(settings: Settings, clock: Callable[[], datetime], migrate: bool)
         catalogs = Catalogs.load()
         services = Services(settings, catalogs, session_factory(engine), clock)
         services.extras["engine"] = engine
+        services.extras["rules"] = load_rules(settings.rules_file)
         application.bot_data["services"] = services
         for feature in FEATURES:
             await feature.on_start(application, services)

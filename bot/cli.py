@@ -9,6 +9,7 @@ import sys
 
 from bot.logs import setup_logging
 from bot.settings import ConfigError, Settings, load_settings
+from flows.rules import load_rules
 
 NO_TOKEN = """BOT_TOKEN is not set.
 Get a token: open Telegram, write to @BotFather, send /newbot and follow its questions;
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-    except ConfigError as error:
+        load_rules(settings.rules_file)
+    except (ConfigError, ValueError) as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     setup_logging(settings)

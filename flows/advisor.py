@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from flows.rules import DEFAULT_RULES, Rules, site_named
+
 Facts = Mapping[str, Any]
 CENT = Decimal("0.01")
 
@@ -105,7 +107,7 @@ OTHER_KEYS: Mapping[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class AdvisorRules:
-    """The numbers the advisor uses; flows/rules.py may build this from the rules table."""
+    """The numbers the advisor uses: the dates come from the rules table (`from_rules`)."""
 
     # Disputes open on the 11th day after shipment (help text, domain-sources §1.1) [S].
     opens_on_day_after_shipment: int = 11
@@ -206,9 +208,22 @@ def is_received(reason: str) -> bool:
     return not reason.startswith("not_received")
 
 
+def advisor_rules(rules: Rules, site: str | None) -> AdvisorRules:
+    """The advisor's day counts as the rules table (and the operator's overrides) has them."""
+    on = site_named(site)
+    urgent = rules.rule("protection.urgent", on)
+    return AdvisorRules(
+        opens_on_day_after_shipment=rules.rule("dispute.open_earliest", on).amount,
+        extension_window_days=rules.rule("protection.extend", on).amount,
+        last_safe_days=urgent.amount // 24 if urgent.unit == "hours" else urgent.amount,
+        after_protection_days=rules.rule("dispute.open_last_after_protection", on).amount,
+        after_receipt_days=rules.rule("dispute.open_last_after_receipt", on).amount,
+    )
+
+
 def advise(facts: Facts, *, today: date, rules: AdvisorRules | None = None) -> Advice:
     """The reason, resolution and warnings for a case's facts as of `today`."""
-    rules = rules or AdvisorRules()
+    rules = rules or advisor_rules(DEFAULT_RULES, facts.get("site"))
     reason = reason_for(facts)
     received = is_received(reason)
     resolution, amount, money_notes = _resolution(facts, reason, received, rules)

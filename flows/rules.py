@@ -18,6 +18,15 @@ Confidence = Literal["sourced", "weak", "guess", "unknown"]
 Scope = Literal["aliexpress", "russian_post", "card"]
 
 SITES = ("aliexpress.com", "aliexpress.ru")
+# The complaint flow stores the site as its short answer ("com", "ru").
+SITE_NAMES = {"com": "aliexpress.com", "ru": "aliexpress.ru"}
+
+
+def site_named(answer: object) -> str:
+    """The rules table's site for a stored answer; aliexpress.com when unknown."""
+    return SITE_NAMES.get(str(answer), SITES[0])
+
+
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 MAX_AMOUNT = 1000
 MAX_LEAD_DAYS = 365

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.emulator.users import SimUser
 
-QUIET_SECONDS = 0.25
+QUIET_SECONDS = 0.15
 REPLY_TIMEOUT = 15.0
 
 

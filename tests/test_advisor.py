@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from flows.advisor import (
     AdvisorRules,
     Money,
     advise,
+    advisor_rules,
     reason_for,
     suggest_report,
 )
+from flows.rules import load_rules
 
 TODAY = date(2024, 8, 26)
 STANDING = ("advice.warn.never_cancel", "advice.warn.dont_change_reason")
@@ -335,3 +338,20 @@ class TestDates:
 )
 def test_suggest_report(given: dict[str, Any], report: str | None) -> None:
     assert suggest_report(given) == report
+
+
+def test_the_operator_s_rules_file_moves_the_advisor_s_dates(tmp_path: Path) -> None:
+    """One table for every number: an override of the opening day reaches the advice."""
+    override = tmp_path / "rules.toml"
+    override.write_text('[rules."dispute.open_earliest"]\namount = 20\n', encoding="utf-8")
+    facts = {
+        "problem": "not_arrived",
+        "tracking_status": "stuck",
+        "site": "com",
+        "shipped_on": "2026-11-10",
+    }
+    today = date(2026, 11, 25)
+    default = advise(facts, today=today)
+    moved = advise(facts, today=today, rules=advisor_rules(load_rules(override), "com"))
+    assert "advice.warn.too_early" not in default.warning_keys()
+    assert "advice.warn.too_early" in moved.warning_keys()

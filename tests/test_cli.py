@@ -94,3 +94,14 @@ async def test_run_polls_any_local_bot_api_with_a_made_up_token(tmp_path: Path) 
         await emulator.stop()
     assert token not in (out + err).decode()
     assert token.split(":")[1] not in (out + err).decode()
+
+
+def test_a_bad_rules_file_stops_with_one_line_naming_it(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[rules."dispute.no_such_rule"]\namount = 3\n', encoding="utf-8")
+    result = _run(["run"], _env(tmp_path, BOT_TOKEN="1:x", RULES_FILE=str(rules)))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "rules.toml" in lines[0]
+    assert "dispute.no_such_rule" in lines[0]

@@ -11,7 +11,7 @@ from bot.handlers.report import report_offer, report_results
 from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.ui import Say, data
-from flows.advisor import Advice, advise
+from flows.advisor import Advice, advise, advisor_rules
 from flows.checklist import ChecklistItem, checklist, missing_required
 from flows.texts import build_dispute_texts, format_money, localize
 
@@ -36,7 +36,8 @@ async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
         for e in await store.case_evidence(walk.session, walk.case)
     ]
     english, pending = await english_words(context, walk, facts, FREE_TEXT)
-    advice = advise(facts, today=walk.today)
+    rules = advisor_rules(context.services.extras["rules"], facts.get("site"))
+    advice = advise(facts, today=walk.today, rules=rules)
     items = checklist(facts, evidence)
     texts = build_dispute_texts(facts, advice, english, pending=frozenset(pending), checklist=items)
     await keep_texts(
