@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checklist_view import checklist_text
 from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.storage.models import Case
@@ -22,7 +23,7 @@ from flows.questions import (
     next_position,
     previous_key,
 )
-from flows.registry import flow_named
+from flows.registry import CHECKLISTS, flow_named
 
 DONE = "_done"
 
@@ -128,7 +129,16 @@ class Walk:
         position = await self.position()
         if position is None:
             return []
-        return [self.prompt(position.question, await self.answers())]
+        answers = await self.answers()
+        says = [self.prompt(position.question, answers)]
+        if position.question.kind is Kind.EVIDENCE and self.case.flow in CHECKLISTS:
+            evidence = [
+                {"media": e.media, "label": e.label}
+                for e in await store.case_evidence(self.session, self.case)
+            ]
+            items = CHECKLISTS[self.case.flow](applicable_facts(self.flow, answers), evidence)
+            says.insert(0, Say(checklist_text(self.texts, items)))
+        return says
 
     async def reopen(self, key: str) -> None:
         """Forget one answer from the review card; the flow asks it again, then returns here."""

@@ -198,3 +198,33 @@ async def test_restart_resumes_at_the_same_question_with_nothing_lost(
     assert dialog.labels == ["№1 · Пустая посылка / внутри другое · заполняется"]
     await dialog.tap(dialog.labels[0])
     assert "Трек-номер посылки?" in dialog.text
+
+
+async def test_the_evidence_step_shows_what_is_there_and_what_is_missing(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = await _begin(emulator, 4007)
+    await dialog.tap("Посылка не пришла")
+    await dialog.tap("Статус давно не меняется")
+    await order_facts(dialog)
+    assert "Доказательства:" in dialog.text
+    assert "❗ Скриншот отслеживания" in dialog.text
+    await dialog.send("send_photo", tiny_jpeg(11))
+    await dialog.tap("Скриншот трекинга")
+    assert "✅ Скриншот отслеживания" in dialog.text
+
+
+async def test_an_edited_message_gets_a_reply_and_the_question_again(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = await _begin(emulator, 4008)
+    await dialog.tap("Посылка не пришла")
+    await dialog.tap("Статус давно не меняется")
+    await dialog.tap("aliexpress.com (глобальный)")
+    sent = await dialog.user.send_text("Наушники")
+    await dialog.say("8123456789012345")
+    await dialog.send("edit_text", sent["message_id"], "Наушники беспроводные")
+    assert "исправили" in dialog.text
+    assert "Трек-номер посылки?" in dialog.text

@@ -156,12 +156,11 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def unexpected_message(update: Update, context: BotContext) -> None:
-    """Stickers, locations, contacts ...: say what is expected and ask the question again."""
-    if update.edited_message is not None:
-        return
+    """Stickers, locations, contacts, edits: say what is expected and ask the question again."""
+    edited = update.edited_message is not None
     async with turn(update, context) as t:
         case = await store.active_case(t.session, t.user)
-        says = [Say(t.texts("conversation.unexpected"))]
+        says = [Say(t.texts("conversation.edited" if edited else "conversation.unexpected"))]
         if case is not None:
             says += await Walk(t.session, case, t.texts, context.today(t.user)).ask()
     await send(update, context, says)

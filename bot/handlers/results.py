@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.checklist_view import checklist_text
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import english_words, keep_texts, words_card
@@ -12,7 +13,7 @@ from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.ui import Say, data
 from flows.advisor import Advice, advise, advisor_rules
-from flows.checklist import ChecklistItem, checklist, missing_required
+from flows.checklist import checklist
 from flows.texts import build_dispute_texts, format_money, localize
 
 # The buyer's own words: the only fields that go through machine translation.
@@ -52,7 +53,7 @@ async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
     t = walk.texts
     says = [
         Say(_advice_text(t, advice)),
-        Say(_checklist_text(t, items)),
+        Say(checklist_text(t, items)),
         Say(t("results.short_en_title")),
         Say(texts.short_en),
         Say(t("results.full_en_title")),
@@ -104,17 +105,3 @@ def _advice_text(t: Texts, advice: Advice) -> str:
     ]
     lines += [t(n.key, **localize(n.params, t.language)) for n in advice.warnings]
     return "\n\n".join(lines)
-
-
-def _checklist_text(t: Texts, items: list[ChecklistItem]) -> str:
-    lines = [t("results.checklist_title")]
-    for item in items:
-        mark = "✅" if item.present else ("❗" if item.required else "▫️")
-        lines.append(f"{mark} {t(item.title_key)}: {t(item.why_key)}")
-    missing = [t(item.title_key) for item in missing_required(items)]
-    lines.append(
-        t("advice.checklist.missing", items=", ".join(missing))
-        if missing
-        else t("advice.checklist.complete")
-    )
-    return "\n".join(lines)
