@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ App = Application[Any, BotContext, Any, Any, Any, Any]
 # each module has register(application), on_start(application, services), on_stop(...).
 FEATURES: tuple[Any, ...] = (translation, reminders)
 PRIVATE = filters.ChatType.PRIVATE
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def build_application(
@@ -62,7 +63,7 @@ def build_application(
 
 
 def _add_handlers(application: App) -> None:
-    commands = {
+    commands: dict[str, Handler] = {
         "start": start.start,
         "help": start.help_command,
         "privacy": start.privacy,
@@ -75,7 +76,7 @@ def _add_handlers(application: App) -> None:
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    callbacks = {
+    callbacks: dict[str, Handler] = {
         r"^start:new$": complaint.new_case,
         r"^start:report$": report.start_report,
         r"^rep:from:\d+$": report.report_from_case,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -56,7 +57,7 @@ CaseAction = Callable[["Turn", Case, list[str], BotContext], Awaitable[list[Say]
 
 def case_button(
     action: CaseAction, *, case_at: int = 1
-) -> Callable[[Update, BotContext], Awaitable[None]]:
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """A handler for a button about one case: the id at `case_at` must be the user's own.
 
     Forged or stale ids (another user's case, garbage) are refused politely; the action runs

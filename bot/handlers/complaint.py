@@ -10,6 +10,7 @@ from bot.handback import AWAITING, accept_own_wording
 from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.handlers.results import results_if_complete
 from bot.storage import cases as store
+from bot.storage.models import Case
 from bot.ui import Say, data
 
 MAX_LISTED = 20
@@ -17,7 +18,7 @@ MAX_LISTED = 20
 TOPICS = {"complaint": ("problem", "complaint.problem."), "report": ("report_type", "report.type.")}
 
 
-def _walk(t: Turn, case: store.Case, context: BotContext) -> Walk:
+def _walk(t: Turn, case: Case, context: BotContext) -> Walk:
     return Walk(t.session, case, t.texts, context.today(t.user))
 
 
@@ -55,7 +56,7 @@ async def list_cases(update: Update, context: BotContext) -> None:
     await send(update, context, says)
 
 
-async def _case_label(t: Turn, case: store.Case) -> str:
+async def _case_label(t: Turn, case: Case) -> str:
     """№, what it is about (the problem or the report type) and where it stands."""
     key, prefix = TOPICS.get(case.flow, ("", ""))
     about = (await store.load_answers(t.session, case)).get(key)
@@ -64,9 +65,7 @@ async def _case_label(t: Turn, case: store.Case) -> str:
     return t.texts("cases.item", case_id=case.id, topic=topic, status=status)
 
 
-async def _open_existing(
-    t: Turn, case: store.Case, _parts: list[str], context: BotContext
-) -> list[Say]:
+async def _open_existing(t: Turn, case: Case, _parts: list[str], context: BotContext) -> list[Say]:
     """`case:open:ID` from /cases: continue where it stands, or hand its texts back again."""
     t.user.active_case_id = case.id
     walk = _walk(t, case, context)
@@ -109,9 +108,7 @@ def _begin_button(t: Turn) -> list[list[tuple[str, str]]]:
     return [[(t.texts("start.begin"), data("start", "new"))]]
 
 
-async def _answer_button(
-    t: Turn, case: store.Case, parts: list[str], context: BotContext
-) -> list[Say]:
+async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """Answers (`q:case:key:value`) and navigation (`nav:case:back|skip:key`)."""
     t.user.active_case_id = case.id
     walk = _walk(t, case, context)

@@ -10,6 +10,7 @@ from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.storage import cases as store
+from bot.storage.models import Case, EvidenceItem
 from bot.ui import Say, data
 from flows.evidence import LABELS
 from flows.questions import Kind
@@ -62,7 +63,7 @@ async def on_media(update: Update, context: BotContext) -> None:
 
 
 async def _after_media(
-    t: Turn, walk: Walk, item: store.EvidenceItem, context: BotContext, opened: bool
+    t: Turn, walk: Walk, item: EvidenceItem, context: BotContext, opened: bool
 ) -> list[Say]:
     position = await walk.position()
     if position is not None and position.question.kind is Kind.PHOTO and not item.media_group_id:
@@ -91,7 +92,7 @@ def _schedule_album_ack(context: BotContext, t: Turn, case_id: int, group: str) 
     if context.job_queue is None or context.job_queue.get_jobs_by_name(name):
         return
     context.job_queue.run_once(
-        _album_ack,
+        _album_ack,  # type: ignore[arg-type]  # PTB types job callbacks by the default context
         ALBUM_SETTLE_SECONDS,
         name=name,
         data={"case_id": case_id, "group": group, "user_id": t.user.id},
@@ -118,7 +119,7 @@ async def _album_ack(context: BotContext) -> None:
     await context.bot.send_message(job.chat_id, say.text, reply_markup=say.markup())
 
 
-async def _label(t: Turn, case: store.Case, parts: list[str], context: BotContext) -> list[Say]:
+async def _label(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """`ev:case:item|gGROUP:label`: one tap labels an item or a whole album."""
     if len(parts) != 4 or parts[3] not in LABELS:
         return [Say(t.texts("conversation.stale_button"))]
@@ -128,7 +129,7 @@ async def _label(t: Turn, case: store.Case, parts: list[str], context: BotContex
     return [Say(note), *await walk.ask()]
 
 
-async def _review(t: Turn, case: store.Case, parts: list[str], context: BotContext) -> list[Say]:
+async def _review(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """`rv:case:edit` shows the review card again; `rv:case:chg:key` reopens one answer."""
     t.user.active_case_id = case.id
     walk = Walk(t.session, case, t.texts, context.today(t.user))
