@@ -194,6 +194,9 @@ async def test_restart_resumes_at_the_same_question_with_nothing_lost(
     await start_bot(database_url)
     await dialog.say("8123456789012345")
     assert "Трек-номер посылки?" in dialog.text
+    await dialog.say("/start")
+    await dialog.tap("Продолжить жалобу №1")
+    assert "Трек-номер посылки?" in dialog.text
     await dialog.say("/cases")
     assert dialog.labels == ["№1 · Пустая посылка / внутри другое · заполняется"]
     await dialog.tap(dialog.labels[0])

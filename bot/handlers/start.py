@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.handlers.common import answer_callback, send, turn
 from bot.i18n import LANGUAGES
+from bot.storage.cases import active_case
 from bot.storage.users import delete_user
 from bot.ui import Say, data
 
@@ -15,13 +16,15 @@ COMMANDS = ("new", "report", "cases", "help", "cancel", "language", "settings", 
 
 async def start(update: Update, context: BotContext) -> None:
     async with turn(update, context) as t:
-        say = Say(
-            t.texts("start.greeting"),
-            [
-                [(t.texts("start.begin"), data("start", "new"))],
-                [(t.texts("start.report"), data("start", "report"))],
-            ],
-        )
+        rows = [
+            [(t.texts("start.begin"), data("start", "new"))],
+            [(t.texts("start.report"), data("start", "report"))],
+        ]
+        case = await active_case(t.session, t.user)
+        if case is not None and case.status == "open":
+            resume = t.texts("start.resume", case_id=case.id)
+            rows.insert(0, [(resume, data("case", "open", case.id))])
+        say = Say(t.texts("start.greeting"), rows)
     await send(update, context, [say])
 
 
