@@ -16,6 +16,7 @@ import asyncio
 import heapq
 import logging
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Catalogs
 from bot.reminders import store
@@ -98,6 +100,11 @@ class Dispatcher:
             self._again = True
             return
         self._task = asyncio.get_running_loop().create_task(self._background())
+
+    async def settled(self) -> None:
+        """Wait for the background pass in progress, if any (benchmarks, tests)."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
 
     async def stop(self) -> None:
         """Finish the messages in flight, give unsent claims back."""
@@ -267,7 +274,7 @@ class Dispatcher:
         now = self.clock()
         async with self.sessions() as session, session.begin():
             if isinstance(error, RetryAfter):
-                seconds = _seconds(error.retry_after)
+                seconds = _seconds(error)
                 self.pacer.pause(seconds)
                 self.stats["retry_after"] += 1
                 await store.retry(
@@ -312,10 +319,14 @@ def _superseded(claimed: list[store.Due]) -> set[int]:
     return {d.id for d in claimed if d.kind != REPLAN and d.id not in keep}
 
 
-def _seconds(retry_after: object) -> float:
+def _seconds(error: RetryAfter) -> float:
+    """retry_after in seconds, int today and timedelta in PTB's next major version."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
     if isinstance(retry_after, timedelta):
         return retry_after.total_seconds()
-    return float(retry_after)  # type: ignore[arg-type]
+    return float(retry_after)
 
 
 def _gone(error: Exception) -> bool:
