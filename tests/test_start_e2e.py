@@ -72,3 +72,27 @@ async def test_the_start_button_opens_a_complaint(
     assert "Открыл жалобу №" in replies[0].text
     assert replies[1].text.startswith("Что случилось с заказом?")
     assert ["Посылка не пришла"] in [[label for label, _ in row] for row in replies[1].buttons]
+
+
+async def test_help_privacy_and_language(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    user = emulator.user(1004, language_code="ru")
+    await user.send_text("/help")
+    [help_reply] = await user.next_replies(timeout=10)
+    assert "/new" in help_reply.text and "/report" in help_reply.text
+    await user.send_text("/privacy")
+    [privacy_reply] = await user.next_replies(timeout=10)
+    assert "Что я храню" in privacy_reply.text and "/delete" in privacy_reply.text
+    await user.send_text("/language")
+    await user.next_replies(timeout=10)
+    await user.press("English")
+    [switched] = await user.next_replies(timeout=10)
+    assert switched.text == "Interface language: English."
+    await user.send_text("/start")
+    [greeting] = await user.next_replies(timeout=10)
+    assert greeting.text.startswith("Hello! I am Yabeda")
+    await user.send_text("/nonsense")
+    [unknown] = await user.next_replies(timeout=10)
+    assert "/help" in unknown.text

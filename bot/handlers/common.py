@@ -82,3 +82,15 @@ def case_button(
 
     handler.__doc__ = action.__doc__
     return handler
+
+
+def text_reply(key: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """A handler that answers with one text, in the user's language (/help, /privacy ...)."""
+
+    async def handler(update: Update, context: BotContext) -> None:
+        await answer_callback(update)
+        async with turn(update, context) as t:
+            say = Say(t.texts(key))
+        await send(update, context, [say])
+
+    return handler

@@ -8,7 +8,7 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handlers.common import Turn, answer_callback, case_button, send, turn
+from bot.handlers.common import Turn, case_button, send, text_reply, turn
 from bot.storage import cases as store
 from bot.storage.models import Case, EvidenceItem
 from bot.ui import Say, data
@@ -143,17 +143,8 @@ label_chosen = case_button(_label)
 review_action = case_button(_review)
 
 
-async def unknown_button(update: Update, context: BotContext) -> None:
-    await answer_callback(update)
-    async with turn(update, context) as t:
-        say = Say(t.texts("conversation.stale_button"))
-    await send(update, context, [say])
-
-
-async def unknown_command(update: Update, context: BotContext) -> None:
-    async with turn(update, context) as t:
-        say = Say(t.texts("conversation.unknown_command"))
-    await send(update, context, [say])
+unknown_button = text_reply("conversation.stale_button")
+unknown_command = text_reply("conversation.unknown_command")
 
 
 async def unexpected_message(update: Update, context: BotContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer_callback, send, turn
+from bot.handlers.common import answer_callback, send, text_reply, turn
 from bot.i18n import LANGUAGES
 from bot.storage.cases import active_case
 from bot.storage.users import delete_user
@@ -28,16 +28,8 @@ async def start(update: Update, context: BotContext) -> None:
     await send(update, context, [say])
 
 
-async def help_command(update: Update, context: BotContext) -> None:
-    async with turn(update, context) as t:
-        say = Say(t.texts("help.text"))
-    await send(update, context, [say])
-
-
-async def privacy(update: Update, context: BotContext) -> None:
-    async with turn(update, context) as t:
-        say = Say(t.texts("privacy.text"))
-    await send(update, context, [say])
+help_command = text_reply("help.text")
+privacy = text_reply("privacy.text")
 
 
 async def delete_request(update: Update, context: BotContext) -> None:
