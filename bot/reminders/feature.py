@@ -67,7 +67,7 @@ async def on_start(application: AnyApp, services: Services) -> None:
     """Build the dispatcher on its own guarded connection and wake it at once."""
     config = ReminderConfig()
     settings = services.settings
-    rules = load_rules(settings.rules_file)
+    rules = services.extras.get("rules") or load_rules(settings.rules_file)
     services.extras["rules"] = rules
     bot = Bot(
         settings.token,

@@ -67,7 +67,9 @@ async def claim(
     )
     claimed = (
         update(Reminder)
-        .where(Reminder.id.in_(due.scalar_subquery()), Reminder.status == "pending")
+        # No second status test here: SQLite would then walk every pending row by its index.
+        # The subquery alone is atomic: one statement on SQLite, row locks on PostgreSQL.
+        .where(Reminder.id.in_(due.scalar_subquery()))
         .values(status="claimed", claimed_by=owner, lease_until=as_utc(lease_until))
         .returning(Reminder.id)
         .execution_options(synchronize_session=False)
