@@ -18,7 +18,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handlers.common import Turn, answer_callback, send, turn
+from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.reminders import planner
 from bot.reminders.card import EVENTS, card_say, local_today, planning_for
 from bot.reminders.messages import day_text
@@ -66,56 +66,42 @@ async def texts_ready(walk: Walk, context: BotContext) -> list[Say]:
     return [await card_say(walk.session, walk.case, user, walk.texts, planning)]
 
 
-async def show_card(update: Update, context: BotContext) -> None:
+async def _show_card(t: Turn, case: Case, _parts: list[str], context: BotContext) -> list[Say]:
     """`card:show:<case>`: the card, from a reminder or the case list."""
-    await answer_callback(update)
-    async with turn(update, context) as t:
-        case = await _case(t, _parts(update)[2])
-        says = [await _card(t, context, case)] if case else [Say(t.texts("conversation.not_yours"))]
-    await send(update, context, says)
+    return [await card_say(t.session, case, t.user, t.texts, planning_for(context.services))]
 
 
-async def ask_when(update: Update, context: BotContext) -> None:
+async def _ask_when(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """`card:ev:<case>:<kind>`: when did it happen? Today, or another date typed."""
-    await answer_callback(update)
-    _, _, raw_id, kind = _parts(update)
-    async with turn(update, context) as t:
-        case = await _case(t, raw_id)
-        if case is None or kind not in EVENTS:
-            says = [Say(t.texts("conversation.not_yours"))]
-        else:
-            day = local_today(t.user, planning_for(context.services))
-            today = day_text(t.texts, day, day)
-            what = t.texts(f"event.{kind}")
-            buttons = [
-                [(t.texts("card.today", date=today), data("card", "on", case.id, kind, "today"))],
-                [(t.texts("card.other_date"), data("card", "on", case.id, kind, "other"))],
-                [(t.texts("card.back"), data("card", "show", case.id))],
-            ]
-            says = [Say(t.texts("card.when", what=what), buttons)]
-    await send(update, context, says)
+    kind = parts[3]
+    if kind not in EVENTS:
+        return [Say(t.texts("conversation.stale_button"))]
+    day = local_today(t.user, planning_for(context.services))
+    today = day_text(t.texts, day, day)
+    buttons = [
+        [(t.texts("card.today", date=today), data("card", "on", case.id, kind, "today"))],
+        [(t.texts("card.other_date"), data("card", "on", case.id, kind, "other"))],
+        [(t.texts("card.back"), data("card", "show", case.id))],
+    ]
+    return [Say(t.texts("card.when", what=t.texts(f"event.{kind}")), buttons)]
 
 
-async def event_on(update: Update, context: BotContext) -> None:
+async def _event_on(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """`card:on:<case>:<kind>:today|other`: record it today, or wait for a typed date."""
-    await answer_callback(update)
-    _, _, raw_id, kind, when = _parts(update)
-    async with turn(update, context) as t:
-        case = await _case(t, raw_id)
-        if case is None or kind not in EVENTS:
-            says = [Say(t.texts("conversation.not_yours"))]
-        elif when == "other":
-            t.user.awaiting = f"{AWAIT_EVENT}:{case.id}:{kind}"
-            says = [
-                Say(
-                    t.texts("card.type_date"),
-                    [[(t.texts("card.back"), data("card", "show", case.id))]],
-                )
-            ]
-        else:
-            planning = planning_for(context.services)
-            says = await _record(t, case, kind, local_today(t.user, planning), context)
-    await send(update, context, says)
+    kind, when = parts[3], parts[4]
+    if kind not in EVENTS:
+        return [Say(t.texts("conversation.stale_button"))]
+    if when == "other":
+        t.user.awaiting = f"{AWAIT_EVENT}:{case.id}:{kind}"
+        back = [[(t.texts("card.back"), data("card", "show", case.id))]]
+        return [Say(t.texts("card.type_date"), back)]
+    planning = planning_for(context.services)
+    return await _record(t, case, kind, local_today(t.user, planning), context)
+
+
+show_card = case_button(_show_card, case_at=2)
+ask_when = case_button(_ask_when, case_at=2)
+event_on = case_button(_event_on, case_at=2)
 
 
 async def reminder_button(update: Update, context: BotContext) -> None:
@@ -222,10 +208,6 @@ def _snooze(t: Turn, reminder: Reminder, context: BotContext) -> Say:
     local = at.astimezone(tz)
     when = day_text(t.texts, local.date(), local.date())
     return Say(t.texts("reminder.snoozed", date=when, time=local.strftime("%H:%M")))
-
-
-async def _card(t: Turn, context: BotContext, case: Case) -> Say:
-    return await card_say(t.session, case, t.user, t.texts, planning_for(context.services))
 
 
 async def _case(t: Turn, raw_id: str) -> Case | None:
