@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.context import utc_now
 from bot.emulator import BotApiEmulator
 from bot.runner import stop
+from bot.storage.models import Reminder, User
 from tests.test_reminders_support import (
     IN_TRANSIT,
     RECEIPT_CONFIRMED,
@@ -16,6 +22,7 @@ from tests.test_reminders_support import (
     plan,
     reminders_of,
     seed_case,
+    sessions_of,
 )
 
 QUIET = 0.3
@@ -205,3 +212,50 @@ async def test_a_reminder_overdue_at_start_comes_once_with_what_can_still_be_don
     app = await bot_on_clock(sqlite_url, clock)
     assert await dispatcher_of(app).run_once() == 0
     assert user.unread() == []
+
+
+async def test_a_reminder_planned_for_now_wakes_the_dispatcher_by_itself(
+    emulator: BotApiEmulator, bot_on_clock: BotOnClock, sqlite_url: str
+) -> None:
+    clock = FakeClock(msk(2026, 3, 10, 12))
+    app = await bot_on_clock(sqlite_url, clock)
+    user = emulator.user(505, language_code="ru")
+    case_id = await seed_case(app, 505, IN_TRANSIT)
+    await plan(app, case_id)
+    clock.set(msk(2026, 3, 13, 10))
+    assert await dispatcher_of(app).run_once() == 1
+    await user.next_replies(timeout=5)
+    await user.press("📋 Открыть жалобу")
+    await user.next_replies(timeout=5)
+    await user.press("Спор открыт")
+    await user.next_replies(timeout=5)
+    await user.press("Другая дата")
+    await user.next_replies(timeout=5)
+    # Opened on the 8th: the seller's five days end today, so its reminder is due at once.
+    await user.send_text("08.03.2026")
+    saved, _card, reminder = await user.next_replies(timeout=5, count=3)
+    assert saved.text == "Записал: Спор открыт — 8 марта."
+    assert "продавец должен ответить на спор — сегодня, 13 марта" in reminder.text
+
+
+async def test_the_wake_up_job_fires_at_the_due_moment_on_the_real_clock(
+    emulator: BotApiEmulator, bot_on_clock: BotOnClock, sqlite_url: str
+) -> None:
+    app = await bot_on_clock(sqlite_url, utc_now)
+    user = emulator.user(506, language_code="ru")
+    case_id = await seed_case(app, 506, RECEIPT_CONFIRMED, timezone="UTC")
+    due = utc_now() + timedelta(seconds=1.5)
+    async with sessions_of(app)() as session, session.begin():
+        await session.execute(update(User).where(User.id == 506).values(quiet_start=0, quiet_end=0))
+        session.add(
+            Reminder(
+                user_id=506, case_id=case_id, kind="dispute.open_last.due_today",
+                deadline_kind="dispute.open_last", deadline=due.date(), due_at=due,
+                status="pending", attempts=0,
+            )
+        )  # fmt: skip
+    dispatcher_of(app).poke(due)
+    assert user.unread() == []
+    [reminder] = await user.next_replies(timeout=5)
+    assert utc_now() >= due
+    assert "последний день, чтобы открыть спор — сегодня" in reminder.text

@@ -6,8 +6,10 @@ The protocol per reminder (see transport.py for the last-byte guard):
    this dispatcher still holds the claim; then the last byte goes out;
 3. Telegram answers: sending -> sent; a refusal (429, 5xx, 403) puts the row back or cancels it.
 A crash in 1-2 leaves a claim that expires and is sent later; a crash after 2 leaves "sending",
-which the sweep counts as sent. Nothing is sent twice unless the process dies in the instant
-between the commit of 2 and the write of the last byte (then the reminder is lost, not doubled).
+which the sweep counts as sent. Residual windows: a process that dies in the instant between the
+commit of 2 and the write of the last byte loses that reminder (never doubles it); a live
+dispatcher whose complete request gets no answer (timeout, reset) cannot know whether Telegram
+took it and sends it again later, preferring a rare double to a missed deadline.
 """
 
 from __future__ import annotations

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
+import time
 from datetime import datetime
 from typing import Any
 
+from apscheduler.jobstores.base import JobLookupError
 from telegram import Bot
 from telegram.ext import Application, ContextTypes, Job, JobQueue
 
@@ -28,33 +32,42 @@ class Waker:
         self.dispatcher = dispatcher
         self.config = config
         self._job: Job[Any] | None = None
-        self._at: datetime | None = None
+        # When the armed job fires, on the monotonic clock: the dispatcher's clock may be a
+        # test's, so "now" is only used to turn a due moment into a delay.
+        self._fires_at = math.inf
 
     def start(self) -> None:
         """Wake now (what fell due while the bot was down) and every safety interval."""
         every = self.config.safety_wake_seconds
-        self.jobs.run_repeating(self._wake, interval=every, first=every, name=SAFETY_JOB)
+        self.jobs.run_repeating(self._safety, interval=every, first=every, name=SAFETY_JOB)
         self.dispatcher.kick()
 
     def arm(self, moment: datetime | None) -> None:
         """Wake at `moment` (and not before), replacing the armed moment."""
         if self._job is not None:
-            self._job.schedule_removal()
-            self._job = self._at = None
+            # A job that has just fired is already gone from the scheduler.
+            with contextlib.suppress(JobLookupError):
+                self._job.schedule_removal()
+            self._job, self._fires_at = None, math.inf
         if moment is None:
             return
-        delay = max(0.0, (moment - self.dispatcher.clock()).total_seconds())
+        delay = self._delay(moment)
         self._job = self.jobs.run_once(self._wake, when=delay, name=WAKE_JOB)
-        self._at = moment
+        self._fires_at = time.monotonic() + delay
 
     def poke(self, moment: datetime) -> None:
         """A reminder was planned for `moment`: wake then if that is sooner than armed."""
-        if self._at is None or moment < self._at:
+        if time.monotonic() + self._delay(moment) < self._fires_at:
             self.arm(moment)
 
+    def _delay(self, moment: datetime) -> float:
+        return max(0.0, (moment - self.dispatcher.clock()).total_seconds())
+
     async def _wake(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if self._job is not None and self._job.removed:
-            self._job = self._at = None
+        self._job, self._fires_at = None, math.inf
+        self.dispatcher.kick()
+
+    async def _safety(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         self.dispatcher.kick()
 
 
