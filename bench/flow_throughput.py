@@ -1,0 +1,133 @@
+"""Flow throughput: N users complete the empty-parcel flow at once, against the echo bot's ceiling.
+
+For each repeat, in turn: the bare echo bot (bench/echo_bot.py), then `yabeda run` on SQLite,
+then on PostgreSQL, each in its own process on a fresh database, polling the emulator in this
+process. Every user plays the same 35 updates (texts, button presses, a photo, a video) and
+waits for each whole answer. Figures: updates/s, latency p50/p95/p99 (update into the emulator
+to the last message of the answer recorded), the bot process's peak memory and CPU use, and the
+flow's throughput as a fraction of the echo bot's (target: at least 0.7).
+Run: .venv/bin/python bench/flow_throughput.py [--users 100] [--repeats 3]
+     [--backends sqlite,postgres]
+Figures are printed and appended to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import append_results, heading, latency_ms, spread
+from bench.loadrun import Figures, Script, closed_loop, measure
+from tests.fakes.translation_server import FakeTranslationServer
+
+TARGET_RATIO = 0.7
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--no-append", action="store_true", help="print only")
+    return parser.parse_args()
+
+
+async def run_all(args: argparse.Namespace, translator_url: str) -> list[list[Figures]]:
+    """Every repeat: the echo bot, then the flow on each backend."""
+    script = Script()
+    kinds = [("echo", "none")] + [("flow", b) for b in args.backends.split(",")]
+    repeats = []
+    for repeat in range(args.repeats):
+        row = []
+        for kind, backend in kinds:
+            figures = await measure(
+                kind, "sqlite" if kind == "echo" else backend, args.users, script,
+                closed_loop(script, kind), translator_url,
+            )  # fmt: skip
+            figures.backend = backend
+            print(f"repeat {repeat + 1}: {one_line(figures)}", flush=True)
+            row.append(figures)
+        repeats.append(row)
+    return repeats
+
+
+def one_line(figures: Figures) -> str:
+    """A run's figures on one line, for the progress output."""
+    lat = latency_ms(figures.latencies)
+    return (
+        f"{figures.label}: {figures.updates} updates in {figures.seconds:.1f} s = "
+        f"{figures.updates_per_s:.0f}/s, p50 {lat['p50']:.1f} p95 {lat['p95']:.1f} "
+        f"p99 {lat['p99']:.1f} ms, peak {figures.peak_rss_mib:.0f} MiB, bot CPU "
+        f"{figures.bot_cpu:.0%}, harness CPU {figures.harness_cpu:.0%}, "
+        f"failed users {figures.failures}, log errors {len(figures.log_errors)}"
+    )
+
+
+def report(args: argparse.Namespace, repeats: list[list[Figures]]) -> str:
+    """The RESULTS.md block: one row per bot, median (min-max) over the repeats."""
+    lines = [
+        heading("flow_throughput"),
+        "",
+        f"{args.users} users at once, each playing the empty-parcel flow "
+        f"({repeats[0][0].updates // args.users} updates, waiting for each answer); "
+        f"{args.repeats} repeats, median (min-max). Latency: update into the emulator to the "
+        "answer's last message recorded. Bot in its own process (`yabeda run` / "
+        "bench/echo_bot.py, polling); emulator and users in the harness process.",
+        "",
+        "| bot | updates/s | msgs/update | p50 ms | p95 ms | p99 ms | peak MiB | bot CPU | "
+        "harness CPU | vs echo |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for column in range(len(repeats[0])):
+        runs = [row[column] for row in repeats]
+        lines.append(_row(runs, [row[0] for row in repeats]))
+    problems = [
+        f"- {f.label}: {f.failures} users did not finish, {len(f.log_errors)} log errors "
+        f"(first: {f.log_errors[0] if f.log_errors else '-'})"
+        for row in repeats
+        for f in row
+        if f.failures or f.log_errors
+    ]
+    return "\n".join(lines + (["", *problems] if problems else []))
+
+
+def _row(runs: list[Figures], echoes: list[Figures]) -> str:
+    lat = [latency_ms(f.latencies) for f in runs]
+    ratios = [f.updates_per_s / e.updates_per_s for f, e in zip(runs, echoes, strict=True)]
+    verdict = "" if runs[0].kind == "echo" else spread(ratios, 2)
+    if runs[0].kind == "flow":
+        verdict += " ✓" if statistics.median(ratios) >= TARGET_RATIO else " ✗ (target 0.7)"
+    cells = [
+        runs[0].label,
+        spread([f.updates_per_s for f in runs], 0),
+        f"{statistics.median(f.messages / f.updates for f in runs):.2f}",
+        spread([x["p50"] for x in lat]),
+        spread([x["p95"] for x in lat]),
+        spread([x["p99"] for x in lat]),
+        spread([f.peak_rss_mib for f in runs], 0),
+        spread([f.bot_cpu * 100 for f in runs], 0) + "%",
+        spread([f.harness_cpu * 100 for f in runs], 0) + "%",
+        verdict or "1",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def main() -> None:
+    """Run, print, append."""
+    args = parse_args()
+    with FakeTranslationServer() as translator:
+        repeats = asyncio.run(run_all(args, translator.url))
+    text = report(args, repeats)
+    print(text)
+    if not args.no_append:
+        append_results(text)
+
+
+if __name__ == "__main__":
+    main()

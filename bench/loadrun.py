@@ -1,0 +1,175 @@
+"""One measured load run: a bot process on a fresh database, the emulator and users in this one.
+
+The bot (`yabeda run`, or bench/echo_bot.py) polls the emulator from its own process, as it
+would poll Telegram. The emulator and the simulated users share this process: the users are
+cheap next to the emulator's HTTP work, and the CPU time of both processes is reported so that
+a saturated emulator (which would cap the figures) would show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.driver import EMPTY_PARCEL, FLOW_DONE_MARK, Arrivals, Played, Step, calibrate, play
+from bench.procs import BotProcess, bot_env, fresh_database
+from bot.emulator import BotApiEmulator
+
+FIRST_USER = 5_000_000
+WARM_USER = 4_999_999
+RUN_LIMIT_SECONDS = 600.0
+# Users act through these; a load shape decides when each one starts a step.
+Load = Callable[[BotApiEmulator, Arrivals, Sequence[int]], Awaitable[list[Played]]]
+
+
+@dataclass
+class Figures:
+    """What one run measured."""
+
+    kind: str
+    backend: str
+    updates: int = 0
+    messages: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    peak_rss_mib: float = 0.0
+    bot_cpu: float = 0.0
+    harness_cpu: float = 0.0
+    failures: int = 0
+    log_errors: list[str] = field(default_factory=list)
+    log: str = ""
+
+    @property
+    def updates_per_s(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+    @property
+    def label(self) -> str:
+        return "echo bot" if self.kind == "echo" else f"flow, {self.backend}"
+
+
+class Script:
+    """The steps, and how many messages answer each (learnt once from the real bot)."""
+
+    def __init__(self, steps: Sequence[Step] = EMPTY_PARCEL) -> None:
+        self.steps = list(steps)
+        self.counts: list[int] | None = None
+
+    def counts_for(self, kind: str) -> list[int] | None:
+        """Messages per step: one each for the echo bot; None until the flow bot is calibrated."""
+        return [1] * len(self.steps) if kind == "echo" else self.counts
+
+
+async def warm_up(emulator: BotApiEmulator, arrivals: Arrivals, script: Script, kind: str) -> None:
+    """Wait for the bot to answer (start-up, migration), and calibrate the flow's answers."""
+    user = emulator.user(WARM_USER)
+    counts = script.counts_for(kind)
+    if counts is None:
+        script.counts, replies = await calibrate(user, script.steps)
+        if not any(FLOW_DONE_MARK in reply.text for reply in replies):
+            raise RuntimeError("calibration: the flow did not end with the dispute texts")
+        return
+    await play(user, script.steps, counts, arrivals, echo=kind == "echo", within=120)
+
+
+def closed_loop(script: Script, kind: str) -> Load:
+    """Every user plays the whole script at once, each waiting for each answer."""
+
+    async def load(
+        emulator: BotApiEmulator, arrivals: Arrivals, user_ids: Sequence[int]
+    ) -> list[Played]:
+        counts = script.counts_for(kind)
+        assert counts is not None
+        plays = [
+            play(emulator.user(uid), script.steps, counts, arrivals, echo=kind == "echo")
+            for uid in user_ids
+        ]
+        return list(await asyncio.gather(*plays))
+
+    return load
+
+
+async def measure(
+    kind: str,
+    backend: str,
+    users: int,
+    script: Script,
+    load: Load,
+    translator_url: str,
+    profile: Path | None = None,
+) -> Figures:
+    """Start a bot on a fresh database, warm it up, run the load (under py-spy), stop it."""
+    figures = Figures(kind, backend)
+    emulator = BotApiEmulator()
+    await emulator.start()
+    arrivals = Arrivals(emulator)
+    try:
+        async with fresh_database(backend) as url:
+            env = bot_env(emulator.api_url, url, TRANSLATOR_URL=translator_url)
+            bot = BotProcess(kind, env)
+            try:
+                await warm_up(emulator, arrivals, script, kind)
+                spy = start_profiler(bot, profile) if profile else None
+                try:
+                    await _run(emulator, arrivals, bot, load, users, figures)
+                finally:
+                    if spy is not None:
+                        await asyncio.to_thread(stop_profiler, spy)
+                figures.peak_rss_mib = bot.peak_rss_mib()
+            finally:
+                log = await asyncio.to_thread(bot.stop)
+            figures.log_errors = [
+                line for line in log.splitlines() if " ERROR " in line or "Traceback" in line
+            ]
+            figures.log = log
+    finally:
+        await emulator.stop()
+    return figures
+
+
+def start_profiler(bot: BotProcess, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling the bot (collapsed stacks), if it is installed next to this Python."""
+    spy = Path(sys.executable).with_name("py-spy")
+    command = [str(spy), "record", "--pid", str(bot.pid), "--format", "raw", "--rate", "250"]
+    command += ["--gil", "--output", str(output)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)  # py-spy attaches before the load starts
+    return process
+
+
+def stop_profiler(spy: subprocess.Popen[bytes]) -> None:
+    """SIGINT makes py-spy write its file."""
+    spy.send_signal(signal.SIGINT)
+    spy.wait(30)
+
+
+async def _run(
+    emulator: BotApiEmulator,
+    arrivals: Arrivals,
+    bot: BotProcess,
+    load: Load,
+    users: int,
+    figures: Figures,
+) -> None:
+    user_ids = [FIRST_USER + n for n in range(users)]
+    sent_before = len(emulator.state.sent)
+    updates_before = emulator.stats.updates_created
+    bot_cpu, own_cpu = bot.cpu_seconds(), time.process_time()
+    started = time.perf_counter()
+    played = await asyncio.wait_for(load(emulator, arrivals, user_ids), RUN_LIMIT_SECONDS)
+    figures.seconds = max(arrivals.last[uid] for uid in user_ids) - started
+    figures.bot_cpu = (bot.cpu_seconds() - bot_cpu) / figures.seconds
+    figures.harness_cpu = (time.process_time() - own_cpu) / figures.seconds
+    figures.updates = emulator.stats.updates_created - updates_before
+    figures.messages = len(emulator.state.sent) - sent_before
+    figures.latencies = [latency for run in played for latency in run.latencies]
+    if figures.kind == "flow":
+        figures.failures = sum(
+            not any(FLOW_DONE_MARK in reply.text for reply in run.last) for run in played
+        )
