@@ -1,6 +1,6 @@
 """Sends what is due: claim a batch with a lease, pace it, commit each before its last byte.
 
-The protocol per reminder (see transport.py for the last-byte guard):
+The protocol per reminder (transport.py holds the last byte back, guard.py commits):
 1. claim: pending -> claimed, with a lease, in one short transaction (SKIP LOCKED on PostgreSQL);
 2. send: the request is written but for its last byte; claimed -> sending is committed only if
    this dispatcher still holds the claim; then the last byte goes out;
@@ -32,6 +32,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.i18n import Catalogs
 from bot.reminders import store
 from bot.reminders.config import ReminderConfig
+from bot.reminders.guard import guard_for
 from bot.reminders.messages import after_key, reminder_say
 from bot.reminders.pacing import Pacer
 from bot.reminders.planner import REPLAN, Planning, sync_case
@@ -63,6 +64,7 @@ class Dispatcher:
         config: ReminderConfig | None = None,
     ) -> None:
         self.sessions = sessions
+        self.guard = guard_for(sessions.kw["bind"])
         self.bot = bot
         self.catalogs = catalogs
         self.rules = rules
@@ -113,6 +115,7 @@ class Dispatcher:
         self._stopping = True
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
+        self.guard.close()
 
     async def next_moment(self) -> datetime | None:
         """When the next reminder falls due or a lease runs out."""
@@ -231,12 +234,15 @@ class Dispatcher:
 
     async def _send(self, due: store.Due) -> int:
         """One reminder through the guarded transport; 1 if Telegram took it."""
+        now = self.clock()
+        lease = now + timedelta(seconds=self.config.lease_seconds + self.config.request_timeout)
+        marker = self.guard.marker(due.id, self.owner, now, lease)
         try:
             say = await self._render(due)
-            ticket = Ticket(lambda: self._mark_sending(due.id))
-            TICKET.set(ticket)
+            TICKET.set(Ticket(marker.commit, marker.close))
             message = await self.bot.send_message(due.chat_id, say.text, reply_markup=say.markup())
         except Exception as error:  # every failure is sorted below; none may stop the batch
+            await marker.close()
             await self._failed(due, error, TICKET.get())
             return 0
         self._confirmed.append((due.id, message.message_id))
@@ -262,12 +268,6 @@ class Dispatcher:
         passed = past_deadlines(timeline, self.rules, today) if timeline else []
         assert due.deadline_kind is not None
         return after_key(due.deadline_kind, passed)
-
-    async def _mark_sending(self, reminder_id: int) -> bool:
-        now = self.clock()
-        lease = now + timedelta(seconds=self.config.lease_seconds + self.config.request_timeout)
-        async with self.sessions() as session, session.begin():
-            return await store.mark_sending(session, reminder_id, self.owner, now, lease)
 
     async def _failed(self, due: store.Due, error: Exception, ticket: Ticket | None) -> None:
         if isinstance(error.__cause__, ClaimLostError) or isinstance(error, ClaimLostError):

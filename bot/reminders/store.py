@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Row, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.reminders.timeline import as_utc
 from bot.storage.models import Reminder, User
@@ -85,7 +85,11 @@ async def claim(
 
 
 async def mark_sending(
-    session: AsyncSession, reminder_id: int, owner: str, now: datetime, lease_until: datetime
+    session: AsyncSession | AsyncConnection,
+    reminder_id: int,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
 ) -> bool:
     """Whether the owner still holds the claim; if so the row now says it is being sent."""
     result = await session.execute(

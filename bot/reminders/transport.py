@@ -23,14 +23,16 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.request import BaseRequest, RequestData
 
 Hook = Callable[[], Awaitable[bool]]
+After = Callable[[], Awaitable[None]]
 MAX_HEADER_BYTES = 64 * 1024
 
 
 @dataclass
 class Ticket:
-    """One guarded request: the hook to run before the last byte, and how far it got."""
+    """One guarded request: the commit before its last byte, the clean-up after, how far it got."""
 
     hook: Hook
+    after: After | None = None
     committed: bool = False
     completed: bool = False
 
@@ -150,6 +152,8 @@ class GuardedRequest(BaseRequest):
         # Nothing may run between the commit above and this write: no await in between.
         writer.write(body[-1:])
         ticket.completed = True
+        if ticket.after is not None:
+            await ticket.after()
         await asyncio.wait_for(writer.drain(), limit)
 
     def _release(self, target: Any, connection: _Connection, keep: bool) -> None:
