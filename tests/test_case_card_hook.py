@@ -37,6 +37,7 @@ async def test_texts_ready_plans_the_reminders_and_returns_the_card(
     assert f"📋 Жалоба №{case_id}: Наушники" in card.text
     assert "13 марта — пора просить продавца продлить защиту" in card.text
     assert [label for label, _ in card.buttons[0]] == ["Спор открыт", "Продавец ответил"]
+    assert card.buttons[-1] == [("📄 Тексты жалобы", f"case:open:{case_id}")]
     async with sessions_of(app)() as session:
         kinds = set(
             await session.scalars(select(Reminder.kind).where(Reminder.status == "pending"))

@@ -108,7 +108,7 @@ async def test_a_case_walks_through_its_events_and_each_reminder_comes_on_time(
     await user.press("Сегодня, 7 апреля")
     _, card = await user.next_replies(timeout=5, count=2)
     assert "жалоба закрыта" in card.text
-    assert card.buttons == []
+    assert card.buttons == [[("📄 Тексты жалобы", f"case:open:{case_id}")]]
 
     rows = await reminders_of(app, case_id)
     assert not [r.kind for r in rows.values() if r.status in ("pending", "claimed")]

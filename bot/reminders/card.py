@@ -59,10 +59,11 @@ async def card_say(
     lines = [title, texts("card.status", status=texts(f"cases.status.{case.status}"))]
     lines += ["", *await _deadline_lines(session, case, texts, planning, today)]
     lines += await _event_lines(session, case, texts, today)
+    again = [(texts("card.texts"), data("case", "open", case.id))]
     if case.status == "closed":
-        return Say("\n".join([*lines, "", texts("card.closed")]))
+        return Say("\n".join([*lines, "", texts("card.closed")]), [again])
     lines += ["", texts("card.ask_event")]
-    return Say("\n".join(lines), event_buttons(texts, case.id))
+    return Say("\n".join(lines), [*event_buttons(texts, case.id), again])
 
 
 def event_buttons(texts: Texts, case_id: int) -> list[list[Button]]:
