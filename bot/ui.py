@@ -33,3 +33,4 @@ def data(*parts: object) -> str:
     if len(encoded.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data too long: {encoded!r}")
     return encoded
+

@@ -216,11 +216,6 @@ async def test_forged_and_stale_presses_are_refused_and_show_nothing_of_another_
     assert await snapshot(app, ANNA) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported to the lead: case_button and reminder_button turn any str.isdigit() text "
-    "into an id (superscripts, ids beyond the INTEGER column) and the query fails",
-)
 async def test_ids_that_are_no_integer_column_value_are_refused_politely(
     emulator: BotApiEmulator, start_bot: BotStarter, database_url: str, failures: LogCapture
 ) -> None:

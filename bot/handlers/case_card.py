@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handlers.common import Turn, answer_callback, case_button, send, turn
+from bot.ids import parse_id
 from bot.reminders import planner
 from bot.reminders.card import EVENTS, card_say, local_today, planning_for
 from bot.reminders.messages import day_text
@@ -109,7 +110,8 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     await answer_callback(update)
     _, action, raw_id = _parts(update)
     async with turn(update, context) as t:
-        reminder = await t.session.get(Reminder, int(raw_id))
+        reminder_id = parse_id(raw_id)
+        reminder = await t.session.get(Reminder, reminder_id) if reminder_id else None
         if reminder is None or reminder.user_id != t.user.id:
             says = [Say(t.texts("conversation.not_yours"))]
         elif action == "done":
@@ -211,7 +213,8 @@ def _snooze(t: Turn, reminder: Reminder, context: BotContext) -> Say:
 
 
 async def _case(t: Turn, raw_id: str) -> Case | None:
-    return await store.owned_case(t.session, t.user, int(raw_id)) if raw_id.isdigit() else None
+    case_id = parse_id(raw_id)
+    return await store.owned_case(t.session, t.user, case_id) if case_id else None
 
 
 def _parts(update: Update) -> list[str]:

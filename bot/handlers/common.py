@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.i18n import Texts, language_for
+from bot.ids import parse_id
 from bot.storage.cases import owned_case
 from bot.storage.models import Case, User
 from bot.storage.users import ensure_user
@@ -71,7 +72,8 @@ def case_button(
         await answer_callback(update)
         async with turn(update, context) as t:
             raw = parts[case_at] if len(parts) > case_at else ""
-            case = await owned_case(t.session, t.user, int(raw)) if raw.isdigit() else None
+            case_id = parse_id(raw)
+            case = await owned_case(t.session, t.user, case_id) if case_id else None
             if case is None:
                 says = [Say(t.texts("conversation.not_yours"))]
             else:

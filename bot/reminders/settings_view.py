@@ -66,7 +66,10 @@ async def apply_quiet(
 ) -> list[Say]:
     """`set:quiet:<from>-<until>`: one of the offered quiet hours."""
     start, _, end = value.partition("-")
-    if not (start.isdigit() and end.isdigit()) or (int(start), int(end)) not in QUIET_CHOICES:
+    if (
+        not (start.isdecimal() and start.isascii() and end.isdecimal() and end.isascii())
+        or (int(start), int(end)) not in QUIET_CHOICES
+    ):
         return [Say(texts("conversation.stale_button"))]
     user.quiet_start, user.quiet_end = int(start), int(end)
     await planner.sync_user(session, user, planning)

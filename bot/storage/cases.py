@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ids import parse_id
 from bot.storage.models import Answer, Case, EvidenceItem, GeneratedText, PostOfficeAct, User
 
 GROUP_KEY = "acts"
@@ -141,8 +142,8 @@ async def label_evidence(session: AsyncSession, case: Case, target: str, label: 
     """Label one item (`target` is its id) or a whole album (`g` + media_group_id)."""
     if target.startswith("g"):
         items = await album_items(session, case, target[1:])
-    elif target.isdigit():
-        item = await session.get(EvidenceItem, int(target))
+    elif (item_id := parse_id(target)) is not None:
+        item = await session.get(EvidenceItem, item_id)
         items = [item] if item is not None and item.case_id == case.id else []
     else:
         items = []
