@@ -49,7 +49,7 @@ def quantity_received(raw: str, _today: date) -> int:
 
 def _count(raw: str, minimum: int) -> int:
     digits = raw.strip().split()[0] if raw.strip() else ""
-    if not digits.isdigit():
+    if not digits.isdecimal():  # int() reads exactly these; "¹" passes isdigit() and fails
         raise ParseError("parse.quantity.not_number")
     value = int(digits)
     if not minimum <= value <= MAX_QUANTITY:
