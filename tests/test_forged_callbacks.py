@@ -86,7 +86,7 @@ GARBAGE = [
     "x" * 64,
     "q:{mine}:order_number:" + "z" * 200,
 ]
-# Reported to the lead: ids that pass str.isdigit() but are no case id crash the handler.
+# Ids that pass str.isdigit() but fit no INTEGER column: they crashed handlers before bot/ids.py.
 CRASHING = [
     "q:99999999999999999999:problem:empty",
     "q:²:problem:empty",
