@@ -15,7 +15,7 @@ from bot.i18n import Texts, language_for
 from bot.ids import parse_id
 from bot.storage.cases import owned_case
 from bot.storage.models import Case, User
-from bot.storage.users import ensure_user
+from bot.storage.users import ensure_user, lock_user
 from bot.ui import Say
 
 
@@ -36,6 +36,7 @@ async def turn(update: Update, context: BotContext) -> AsyncIterator[Turn]:
     chat = update.effective_chat
     assert tg_user is not None and chat is not None
     async with context.db() as session:
+        await lock_user(session, tg_user.id)
         user = await ensure_user(session, tg_user.id, chat.id, language_for(tg_user.language_code))
         yield Turn(session, user, context.texts_for(user))
 

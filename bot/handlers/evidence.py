@@ -11,12 +11,14 @@ from bot.conversation import Walk
 from bot.handlers.common import Turn, case_button, send, text_reply, turn
 from bot.storage import cases as store
 from bot.storage.models import Case, EvidenceItem
+from bot.storage.users import lock_user
 from bot.ui import Say, data
 from flows.evidence import LABELS
 from flows.questions import Kind
 
 # Telegram delivers an album as separate messages within about a second.
 ALBUM_SETTLE_SECONDS = 1.5
+ALBUM_ACK = "_album_ack:"
 
 
 def _media(message: Message) -> dict[str, Any] | None:
@@ -106,10 +108,14 @@ async def _album_ack(context: BotContext) -> None:
     assert job is not None and job.chat_id is not None
     info: dict[str, Any] = job.data  # type: ignore[assignment]
     async with context.db() as session:
+        await lock_user(session, info["user_id"])
         user = await store.user_of(session, info["user_id"])
         case = await store.owned_case(session, user, info["case_id"]) if user else None
-        if user is None or case is None:
+        acknowledged = ALBUM_ACK + info["group"]
+        # Each instance that got a photo of the album schedules this job; the first one answers.
+        if user is None or case is None or acknowledged in await store.load_answers(session, case):
             return
+        await store.save_answer(session, case, acknowledged, True)
         texts = context.texts_for(user)
         t = Turn(session, user, texts)
         count = len(await store.album_items(session, case, info["group"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Base, User
@@ -21,6 +21,17 @@ async def ensure_user(
         user.chat_id = chat_id
         user.blocked = False
     return user
+
+
+async def lock_user(session: AsyncSession, user_id: int) -> None:
+    """Serialise one user's updates across bot instances, until this transaction ends.
+
+    One instance handles a user's updates one at a time already; several instances behind
+    one webhook may get two updates of one user at once, and both would read the same
+    position. SQLite has one writer, and one instance: nothing to do there.
+    """
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(user_id)))
 
 
 async def delete_user(session: AsyncSession, user_id: int) -> None:
