@@ -24,6 +24,7 @@ async def test_a_failed_reply_is_apologised_for_and_logged_with_the_update_id(
     with caplog.at_level(logging.INFO):
         await dialog.tap("Посылка не пришла")
     assert "Ваши ответы сохранены" in dialog.text
+    assert "Что показывает отслеживание посылки?" in dialog.text, "the kept answer's next question"
     failures = [r for r in caplog.records if r.name == "yabeda.errors" and "failed" in r.message]
     assert failures
     assert failures[0].getMessage().startswith("update ")

@@ -8,6 +8,10 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError
 
 from bot.context import BotContext
+from bot.conversation import Walk
+from bot.handlers.common import turn
+from bot.storage.cases import active_case
+from bot.ui import Say
 
 log = logging.getLogger("yabeda.errors")
 
@@ -24,9 +28,28 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("update %s failed", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    says = await _where_we_are(update, context)
+    try:
+        for say in says:
+            await context.bot.send_message(
+                update.effective_chat.id, say.text, reply_markup=say.markup()
+            )
+    except Exception:  # the apology itself may fail while Telegram is down
+        log.warning("update %s: could not tell the user about the error", update_id)
+
+
+async def _where_we_are(update: Update, context: BotContext) -> list[Say]:
+    """The apology and the question the user is at, so that nobody re-sends a kept answer."""
     user = update.effective_user
     texts = context.texts_for(None, user.language_code if user else None)
     try:
-        await context.bot.send_message(update.effective_chat.id, texts("error.generic"))
-    except Exception:  # the apology itself may fail while Telegram is down
-        log.warning("update %s: could not tell the user about the error", update_id)
+        async with turn(update, context) as t:
+            case = await active_case(t.session, t.user)
+            walk = Walk(t.session, case, t.texts, context.today(t.user)) if case else None
+            question = await walk.ask() if walk else []
+            if question:
+                return [Say(t.texts("error.resume")), *question]
+            return [Say(t.texts("error.generic"))]
+    except Exception:  # the database may be what failed: the apology alone still helps
+        log.warning("update %s: could not read where the user is", update.update_id)
+        return [Say(texts("error.generic"))]
