@@ -202,6 +202,8 @@ class Walker:
     def next_action(self) -> tuple[str, Act]:
         """What a user does next, looking at the bot's last answer."""
         replies = self.since
+        if not replies and self.case_id is None:
+            return NEW, text("/new")  # a new user starts a complaint
         if replies and _labels_shown(replies[-1]):
             return LABEL, tap("evidence.label.unpacking_video")
         key = shown_question(replies)
@@ -298,7 +300,8 @@ class CaseView:
 
 def flatten(nested: dict[str, Any]) -> dict[str, Any]:
     """Answers with the first act's fields as act.<field>; drafts and markers left out."""
-    flat = {key: value for key, value in nested.items() if key != "acts"}
+    # Keys outside the flow ("_album_ack:...") are the bot's bookkeeping, not answers.
+    flat = {key: value for key, value in nested.items() if key != "acts" and key[0] != "_"}
     for field_name, value in (nested.get("acts") or [{}])[0].items():
         if not field_name.endswith("~") and not field_name.startswith("_"):
             flat[f"act.{field_name}"] = value
