@@ -34,3 +34,18 @@ def data(*parts: object) -> str:
         raise ValueError(f"callback data too long: {encoded!r}")
     return encoded
 
+
+# Telegram refuses a message over 4096 characters.
+MAX_MESSAGE = 4096
+
+
+def message_parts(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """A text cut into messages Telegram takes, at paragraph or line ends where it can be."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit))
+        cut = cut if cut > limit // 2 else text.rfind(" ", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*parts, text]

@@ -190,11 +190,6 @@ async def test_any_message_at_any_question_gets_a_readable_answer(
     assert failures.errors[errors:] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported to the lead: the buyer's-words card (original and English in one message) "
-    "passes Telegram's 4096 characters for descriptions over about 2,100 of the 3,000 allowed",
-)
 async def test_a_longest_description_still_hands_back_every_text(
     emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str, failures: LogCapture
 ) -> None:

@@ -112,11 +112,6 @@ async def test_a_failed_reply_keeps_the_answer_and_the_next_message_gets_the_que
     assert len(logs.errors) == (0 if fault == "403" else 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported to the lead: answer_callback() lets a failed answerCallbackQuery fail the "
-    "update before its unit of work, though its docstring says the answer must not be lost",
-)
 async def test_a_failed_spinner_stop_does_not_lose_the_press(
     emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str, logs: LogCapture
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.i18n import Texts, language_for
@@ -16,7 +18,9 @@ from bot.ids import parse_id
 from bot.storage.cases import owned_case
 from bot.storage.models import Case, User
 from bot.storage.users import ensure_user, lock_user
-from bot.ui import Say
+from bot.ui import Say, message_parts
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,13 +49,20 @@ async def send(update: Update, context: BotContext, says: Sequence[Say]) -> None
     chat = update.effective_chat
     assert chat is not None
     for say in says:
-        await context.bot.send_message(chat.id, say.text, reply_markup=say.markup())
+        *head, last = message_parts(say.text)
+        for part in head:
+            await context.bot.send_message(chat.id, part)
+        await context.bot.send_message(chat.id, last, reply_markup=say.markup())
 
 
 async def answer_callback(update: Update, text: str | None = None) -> None:
     """Stop the button's spinner; a failure here must not lose the user's answer."""
-    if update.callback_query is not None:
+    if update.callback_query is None:
+        return
+    try:
         await update.callback_query.answer(text)
+    except TelegramError as error:
+        log.warning("update %s: the button's spinner was not stopped: %s", update.update_id, error)
 
 
 CaseAction = Callable[["Turn", Case, list[str], BotContext], Awaitable[list[Say]]]
