@@ -14,10 +14,7 @@ from bot.ui import MAX_MESSAGE, data, message_parts
 def test_long_texts_are_cut_into_messages_telegram_takes_and_nothing_is_lost(text: str) -> None:
     parts = message_parts(text)
     assert all(len(part) <= MAX_MESSAGE for part in parts)
-    assert (
-        "".join(parts).replace(" ", "").replace("\n", "")
-        == text.replace(" ", "").replace("\n", "").strip()
-    )
+    assert "".join("".join(parts).split()) == "".join(text.split())
 
 
 def test_a_long_text_is_cut_at_a_paragraph_end() -> None:
