@@ -49,11 +49,18 @@ async def list_cases(update: Update, context: BotContext) -> None:
             says = [Say(t.texts("cases.none"), [[(t.texts("start.begin"), data("start", "new"))]])]
         else:
             rows = [
-                [(await _case_label(t, case), data("case", "open", case.id))]
+                [(await _case_label(t, case), _case_button_data(case))]
                 for case in cases[:MAX_LISTED]
             ]
             says = [Say(t.texts("cases.list"), rows)]
     await send(update, context, says)
+
+
+def _case_button_data(case: Case) -> str:
+    """A finished complaint opens its card (deadlines, events); any other case resumes."""
+    if case.flow == "complaint" and case.status != "open":
+        return data("card", "show", case.id)
+    return data("case", "open", case.id)
 
 
 async def _case_label(t: Turn, case: Case) -> str:

@@ -8,6 +8,7 @@ from bot.checklist_view import checklist_text
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import english_words, keep_texts, words_card
+from bot.handlers import case_card
 from bot.handlers.report import report_offer, report_results
 from bot.i18n import Texts
 from bot.storage import cases as store
@@ -67,6 +68,7 @@ async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
         says.append(Say(t("results.translation_pending")))
     if offer := report_offer(facts, t, walk.case.id):
         says.append(offer)
+    says += await case_card.texts_ready(walk, context)
     says.append(
         Say(
             t("results.next_steps"),
