@@ -22,7 +22,6 @@ from bot.storage.models import Reminder
 from tests.conftest import BotStarter
 from tests.test_reliability_helpers import (
     TEXTS,
-    Act,
     LogCapture,
     Walker,
     active_view,
@@ -54,11 +53,8 @@ async def walk_to(walker: Walker, key: str, limit: int = 60) -> None:
 
 
 async def look(walker: Walker) -> str | None:
-    """A sticker: the bot says it cannot use it and shows the current question."""
-    walker.pending, walker.since = "_look", []
-    await walker.perform(Act("sticker"))
-    await walker.collect()
-    walker.settle()
+    """The question the bot shows in answer to a sticker."""
+    await walker.look()
     return shown_question(walker.since)
 
 

@@ -179,6 +179,7 @@ class Walker:
 
     async def step(self) -> None:
         """One action chosen from the screen, then the bot's whole answer to it."""
+        self.since += self.user.unread()  # late messages: a person reads them before acting
         key, act = self.next_action()
         self.pending, self.since = key, []
         await self.perform(act)
@@ -244,9 +245,27 @@ class Walker:
         else:
             raise ValueError(act.kind)
 
-    async def collect(self, grace: float = 0.3) -> None:
+    async def look(self) -> None:
+        """A sticker: the bot says it cannot use it and shows the current question again.
+
+        Messages of updates sent before (answered only now, after a restart) may come first;
+        the screen is what follows the bot's answer to this sticker.
+        """
+        self.pending, self.since = LOOK, []
+        await self.perform(Act("sticker"))
+        unexpected = TEXTS("conversation.unexpected")
+        replies: list[Reply] = []
+        while not any(unexpected in reply.text for reply in replies):
+            replies += await self.user.next_replies(timeout=self.within)
+        last = max(i for i, reply in enumerate(replies) if unexpected in reply.text)
+        self.since = replies[last:]
+        await self.collect(first=False)
+        self.settle()
+
+    async def collect(self, grace: float = 0.3, *, first: bool = True) -> None:
         """Replies until one says what to do next; a note alone waits `grace` for more."""
-        self.since += await self.user.next_replies(timeout=self.within)
+        if first:
+            self.since += await self.user.next_replies(timeout=self.within)
         while not _conclusive(self.since):
             try:
                 self.since += await self.user.next_replies(timeout=grace)
