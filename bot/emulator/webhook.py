@@ -43,6 +43,8 @@ class WebhookDispatcher:
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(40)
+        # Where each POST goes; fanout.py spreads them over several instances.
+        self.route: Callable[[WebhookConfig], str] = lambda config: config.url
 
     @property
     def active(self) -> bool:
@@ -134,7 +136,7 @@ class WebhookDispatcher:
             headers[SECRET_HEADER] = config.secret_token
         async with self._slots:
             try:
-                response = await client.post(config.url, content=body, headers=headers)
+                response = await client.post(self.route(config), content=body, headers=headers)
             except httpx.HTTPError as exc:
                 return f"Connection error: {type(exc).__name__}"
         if 200 <= response.status_code < 300:
