@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bench.echo_bot import ECHO_DATA
 from bot.emulator import BotApiEmulator, Reply, SimUser
@@ -108,10 +108,12 @@ async def calibrate(
 
 @dataclass
 class Played:
-    """One user's run: the latency of each step and the bot's last answer."""
+    """One user's run: the latency of each step (and which step) and the bot's last answer."""
 
     latencies: list[float]
     last: list[Reply]
+    steps: list[int] = field(default_factory=list)
+    skipped: int = 0
 
 
 async def play(
@@ -131,4 +133,4 @@ async def play(
         await perform(user, step, echo)
         last = await user.next_replies(timeout=within, count=expected)
         latencies.append(arrivals.last[user.id] - started)
-    return Played(latencies, last)
+    return Played(latencies, last, list(range(len(latencies))))

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import append_results, heading, latency_ms, spread
-from bench.loadrun import Figures, Script, closed_loop, measure
+from bench.common import ROOT, append_results, heading, latency_ms, spread
+from bench.loadrun import Figures, Script, Target, closed_loop, measure
 from tests.fakes.translation_server import FakeTranslationServer
 
 TARGET_RATIO = 0.7
@@ -34,23 +34,41 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--bot-root",
+        action="append",
+        type=Path,
+        help="measure the flow bot of this checkout (repeatable: compare a proposed change)",
+    )
+    parser.add_argument("--profile", type=Path, help="py-spy the flow runs of repeat 1 into DIR")
     parser.add_argument("--no-append", action="store_true", help="print only")
     return parser.parse_args()
 
 
+def targets(args: argparse.Namespace) -> list[Target]:
+    """The echo bot, then each checkout's flow bot on each backend."""
+    roots = args.bot_root or [ROOT]
+    named = len(roots) > 1 or roots[0].resolve() != ROOT
+    return [Target("echo")] + [
+        Target("flow", backend, root.resolve(), root.resolve().name if named else "")
+        for root in roots
+        for backend in args.backends.split(",")
+    ]
+
+
 async def run_all(args: argparse.Namespace, translator_url: str) -> list[list[Figures]]:
-    """Every repeat: the echo bot, then the flow on each backend."""
+    """Every repeat runs every target once, in turn, so that slow spells hit all alike."""
     script = Script()
-    kinds = [("echo", "none")] + [("flow", b) for b in args.backends.split(",")]
     repeats = []
     for repeat in range(args.repeats):
         row = []
-        for kind, backend in kinds:
-            figures = await measure(
-                kind, "sqlite" if kind == "echo" else backend, args.users, script,
-                closed_loop(script, kind), translator_url,
-            )  # fmt: skip
-            figures.backend = backend
+        for number, target in enumerate(targets(args)):
+            profile = None
+            if args.profile and repeat == 0 and target.kind == "flow":
+                args.profile.mkdir(parents=True, exist_ok=True)
+                profile = args.profile / f"{number}-{target.backend}.txt"
+            load = closed_loop(script, target.kind)
+            figures = await measure(target, args.users, script, load, translator_url, profile)
             print(f"repeat {repeat + 1}: {one_line(figures)}", flush=True)
             row.append(figures)
         repeats.append(row)

@@ -9,35 +9,65 @@ a saturated emulator (which would cap the figures) would show.
 from __future__ import annotations
 
 import asyncio
+import random
 import signal
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.driver import EMPTY_PARCEL, FLOW_DONE_MARK, Arrivals, Played, Step, calibrate, play
+from bench.common import ROOT
+from bench.driver import (
+    EMPTY_PARCEL,
+    FLOW_DONE_MARK,
+    Arrivals,
+    Played,
+    Step,
+    calibrate,
+    perform,
+    play,
+)
 from bench.procs import BotProcess, bot_env, fresh_database
 from bot.emulator import BotApiEmulator
 
 FIRST_USER = 5_000_000
 WARM_USER = 4_999_999
 RUN_LIMIT_SECONDS = 600.0
+WARM_UP = 2.0
 # Users act through these; a load shape decides when each one starts a step.
 Load = Callable[[BotApiEmulator, Arrivals, Sequence[int]], Awaitable[list[Played]]]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The bot to measure: the flow bot of a checkout on a backend, or the echo bot."""
+
+    kind: str
+    backend: str = "sqlite"
+    root: Path = ROOT
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.kind == "echo":
+            return "echo bot"
+        return f"flow{' ' + self.name if self.name else ''}, {self.backend}"
 
 
 @dataclass
 class Figures:
     """What one run measured."""
 
-    kind: str
-    backend: str
+    target: Target
     updates: int = 0
     messages: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)
+    skipped: int = 0
     peak_rss_mib: float = 0.0
     bot_cpu: float = 0.0
     harness_cpu: float = 0.0
@@ -50,8 +80,12 @@ class Figures:
         return self.updates / self.seconds if self.seconds else 0.0
 
     @property
+    def kind(self) -> str:
+        return self.target.kind
+
+    @property
     def label(self) -> str:
-        return "echo bot" if self.kind == "echo" else f"flow, {self.backend}"
+        return self.target.label
 
 
 class Script:
@@ -95,9 +129,54 @@ def closed_loop(script: Script, kind: str) -> Load:
     return load
 
 
+def open_loop(script: Script, kind: str, rate: float, seconds: float, seed: int = 7) -> Load:
+    """Steps start at random moments (Poisson, `rate` a second), each by an idle user.
+
+    A user waits for the answer before it can be picked again; a start with no idle user is
+    counted as skipped. Latencies of the first WARM_UP seconds are left out.
+    """
+
+    async def load(
+        emulator: BotApiEmulator, arrivals: Arrivals, user_ids: Sequence[int]
+    ) -> list[Played]:
+        counts = script.counts_for(kind)
+        assert counts is not None
+        rng = random.Random(seed)
+        idle, position = deque(user_ids), dict.fromkeys(user_ids, 0)
+        kept = Played([], [])
+        started = time.perf_counter()
+
+        async def one(uid: int) -> None:
+            step = position[uid]
+            user = emulator.user(uid)
+            began = time.perf_counter()
+            await perform(user, script.steps[step], kind == "echo")
+            await user.next_replies(timeout=60, count=counts[step])
+            if began - started >= WARM_UP:
+                kept.latencies.append(arrivals.last[uid] - began)
+                kept.steps.append(step)
+            position[uid] = (step + 1) % len(script.steps)
+            idle.append(uid)
+
+        tasks: set[asyncio.Task[None]] = set()
+        due = started
+        while due - started < seconds:
+            due += rng.expovariate(rate)
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            if not idle:
+                kept.skipped += 1
+                continue
+            task = asyncio.create_task(one(idle.popleft()))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        await asyncio.gather(*tasks)
+        return [kept]
+
+    return load
+
+
 async def measure(
-    kind: str,
-    backend: str,
+    target: Target,
     users: int,
     script: Script,
     load: Load,
@@ -105,14 +184,15 @@ async def measure(
     profile: Path | None = None,
 ) -> Figures:
     """Start a bot on a fresh database, warm it up, run the load (under py-spy), stop it."""
-    figures = Figures(kind, backend)
+    figures = Figures(target)
+    kind = target.kind
     emulator = BotApiEmulator()
     await emulator.start()
     arrivals = Arrivals(emulator)
     try:
-        async with fresh_database(backend) as url:
+        async with fresh_database(target.backend) as url:
             env = bot_env(emulator.api_url, url, TRANSLATOR_URL=translator_url)
-            bot = BotProcess(kind, env)
+            bot = BotProcess(kind, env, target.root)
             try:
                 await warm_up(emulator, arrivals, script, kind)
                 spy = start_profiler(bot, profile) if profile else None
@@ -137,6 +217,7 @@ def start_profiler(bot: BotProcess, output: Path) -> subprocess.Popen[bytes]:
     """py-spy sampling the bot (collapsed stacks), if it is installed next to this Python."""
     spy = Path(sys.executable).with_name("py-spy")
     command = [str(spy), "record", "--pid", str(bot.pid), "--format", "raw", "--rate", "250"]
+    # --gil: only samples of Python work; idle waits (epoll, the aiosqlite queue) would blur it.
     command += ["--gil", "--output", str(output)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.5)  # py-spy attaches before the load starts
@@ -163,12 +244,14 @@ async def _run(
     bot_cpu, own_cpu = bot.cpu_seconds(), time.process_time()
     started = time.perf_counter()
     played = await asyncio.wait_for(load(emulator, arrivals, user_ids), RUN_LIMIT_SECONDS)
-    figures.seconds = max(arrivals.last[uid] for uid in user_ids) - started
+    figures.seconds = max(arrivals.last.get(uid, started) for uid in user_ids) - started
     figures.bot_cpu = (bot.cpu_seconds() - bot_cpu) / figures.seconds
     figures.harness_cpu = (time.process_time() - own_cpu) / figures.seconds
     figures.updates = emulator.stats.updates_created - updates_before
     figures.messages = len(emulator.state.sent) - sent_before
     figures.latencies = [latency for run in played for latency in run.latencies]
+    figures.steps = [step for run in played for step in run.steps]
+    figures.skipped = sum(run.skipped for run in played)
     if figures.kind == "flow":
         figures.failures = sum(
             not any(FLOW_DONE_MARK in reply.text for reply in run.last) for run in played

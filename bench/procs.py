@@ -26,11 +26,12 @@ BOTS = {
 class BotProcess:
     """A bot in a child process; stderr goes to a temporary log file."""
 
-    def __init__(self, kind: str, env: dict[str, str]) -> None:
+    def __init__(self, kind: str, env: dict[str, str], root: Path = ROOT) -> None:
+        """Start `kind` ("flow" or "echo"); the flow bot is imported from `root`."""
         # Closed in stop(): the file lives as long as the process writes to it.
         self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
-            BOTS[kind], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+            BOTS[kind], cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
         self.pid = self.process.pid
 
