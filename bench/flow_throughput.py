@@ -23,9 +23,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, append_results, heading, latency_ms, spread
 from bench.loadrun import Figures, Script, Target, closed_loop, measure
+from bench.remote import measure_remote
 from tests.fakes.translation_server import FakeTranslationServer
 
 TARGET_RATIO = 0.7
+PLACES = {
+    "harness": "emulator and users in the harness process.",
+    "process": "emulator in its own process (`python -m bot.emulator`), users in the harness "
+    "driving it over the control API (latency then includes the control round trips; "
+    "harness CPU counts both processes).",
+}
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,6 +48,13 @@ def parse_args() -> argparse.Namespace:
         help="measure the flow bot of this checkout (repeatable: compare a proposed change)",
     )
     parser.add_argument("--profile", type=Path, help="py-spy the flow runs of repeat 1 into DIR")
+    parser.add_argument(
+        "--emulator",
+        choices=("harness", "process"),
+        default="harness",
+        help="process: the emulator in its own process, users over its control API "
+        "(checks that the default does not distort the figures)",
+    )
     parser.add_argument("--no-append", action="store_true", help="print only")
     return parser.parse_args()
 
@@ -59,6 +73,8 @@ def targets(args: argparse.Namespace) -> list[Target]:
 async def run_all(args: argparse.Namespace, translator_url: str) -> list[list[Figures]]:
     """Every repeat runs every target once, in turn, so that slow spells hit all alike."""
     script = Script()
+    if args.emulator == "process":  # the flow's answers are counted once, in-process
+        await measure(Target("flow"), 1, script, closed_loop(script, "flow"), translator_url)
     repeats = []
     for repeat in range(args.repeats):
         row = []
@@ -67,8 +83,11 @@ async def run_all(args: argparse.Namespace, translator_url: str) -> list[list[Fi
             if args.profile and repeat == 0 and target.kind == "flow":
                 args.profile.mkdir(parents=True, exist_ok=True)
                 profile = args.profile / f"{number}-{target.backend}.txt"
-            load = closed_loop(script, target.kind)
-            figures = await measure(target, args.users, script, load, translator_url, profile)
+            if args.emulator == "process":
+                figures = await measure_remote(target, args.users, script, translator_url)
+            else:
+                load = closed_loop(script, target.kind)
+                figures = await measure(target, args.users, script, load, translator_url, profile)
             print(f"repeat {repeat + 1}: {one_line(figures)}", flush=True)
             row.append(figures)
         repeats.append(row)
@@ -96,7 +115,7 @@ def report(args: argparse.Namespace, repeats: list[list[Figures]]) -> str:
         f"({repeats[0][0].updates // args.users} updates, waiting for each answer); "
         f"{args.repeats} repeats, median (min-max). Latency: update into the emulator to the "
         "answer's last message recorded. Bot in its own process (`yabeda run` / "
-        "bench/echo_bot.py, polling); emulator and users in the harness process.",
+        f"bench/echo_bot.py, polling); {PLACES[args.emulator]}",
         "",
         "| bot | updates/s | msgs/update | p50 ms | p95 ms | p99 ms | peak MiB | bot CPU | "
         "harness CPU | vs echo |",
