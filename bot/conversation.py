@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -36,13 +36,22 @@ class Walk:
     case: Case
     texts: Texts
     today: date
+    # The answers as read in this unit of work; every write below forgets them.
+    _answers: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     @property
     def flow(self) -> Flow:
         return flow_named(self.case.flow)
 
     async def answers(self) -> dict[str, Any]:
-        return await store.load_answers(self.session, self.case)
+        """The case's answers, read once per unit of work and again after a write."""
+        if self._answers is None:
+            self._answers = await store.load_answers(self.session, self.case)
+        return self._answers
+
+    def forget(self) -> None:
+        """Call after writing answers behind the walk's back."""
+        self._answers = None
 
     async def position(self) -> Position | None:
         return next_position(self.flow, await self.answers())
@@ -80,10 +89,12 @@ class Walk:
         picked = list(((await self.answers()).get("acts") or [{}])[item].get(draft_field) or [])
         if value == DONE:
             await store.delete_item_field(self.session, self.case, item, draft_field)
+            self.forget()
             return await self.store(position, picked)
         picked = [v for v in picked if v != value] if value in picked else [*picked, value]
         question.accept_choice(",".join(picked))
         await store.save_item_field(self.session, self.case, item, draft_field, picked)
+        self.forget()
         return await self.ask()
 
     async def store(self, position: Position, value: Any) -> list[Say]:
@@ -93,11 +104,14 @@ class Walk:
             await store.save_item_field(
                 self.session, self.case, position.item, question.field, value
             )
+            self.forget()
         elif question.key == "acts_more" and value is True:
             items = (await self.answers()).get("acts") or []
             await store.save_item_field(self.session, self.case, len(items), "_started", True)
+            self.forget()
         else:
             await store.save_answer(self.session, self.case, question.key, value)
+            self.forget()
         note = question.notes.get(value) if isinstance(value, str | bool) else None
         says = [Say(self.texts(note))] if note else []
         return says + await self.ask()
@@ -117,12 +131,14 @@ class Walk:
             filled = [q.field for q in _group_questions(self.flow) if q.field in item]
             if filled:
                 await store.delete_item_field(self.session, self.case, position.item, filled[-1])
+                self.forget()
                 return await self.ask()
         current = position.question.key if position else None
         key = previous_key(self.flow, answers, current)
         if key is None:
             return [Say(self.texts("conversation.nothing_back")), *await self.ask()]
         await store.delete_answer(self.session, self.case, key)
+        self.forget()
         return await self.ask()
 
     async def ask(self) -> list[Say]:
@@ -144,9 +160,12 @@ class Walk:
         """Forget one answer from the review card; the flow asks it again, then returns here."""
         if key == "acts":
             await store.delete_acts(self.session, self.case)
+            self.forget()
             await store.delete_answer(self.session, self.case, "acts_more")
+            self.forget()
         elif self.flow.question(key) is not None:
             await store.delete_answer(self.session, self.case, key)
+            self.forget()
 
     def prompt(self, question: Question, answers: dict[str, Any]) -> Say:
         if question.kind is Kind.REVIEW:

@@ -97,4 +97,5 @@ async def accept_own_wording(walk: Walk, text: str) -> list[Say] | None:
         return [Say(walk.texts("words.own_refused", maximum=MAX_OWN_ENGLISH))]
     await store.save_answer(walk.session, walk.case, own_key(field), wording)
     await store.delete_answer(walk.session, walk.case, AWAITING)
+    walk.forget()
     return [Say(walk.texts("words.own_saved"))]
