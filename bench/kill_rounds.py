@@ -56,7 +56,10 @@ def report(args: argparse.Namespace, seed: int, summary: KillSummary, seconds: f
         f"- {summary.rounds} SIGKILLs of `yabeda run` on {args.backend} (seed {seed}), "
         f"{USERS} users answering, in {seconds:.0f} s",
         f"- where the kills caught the users ({USERS} per round): {moments}",
-        f"- cases finished afterwards and checked against the reference: {summary.finished_cases}",
+        f"- the users' pending actions at the kills: {len(summary.actions)} distinct "
+        f"({', '.join(sorted(summary.actions))})",
+        f"- cases that reached their texts, checked against the reference: "
+        f"{summary.finished_cases}",
         f"- problems (acknowledged answers lost, answers invented, wrong question after a "
         f"restart, token or handler failures in the logs): {len(problems)}",
     ]

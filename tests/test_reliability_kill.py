@@ -91,6 +91,8 @@ class KillSummary:
     rounds: int = 0
     problems: list[str] = field(default_factory=list)
     at_kill: Counter[str] = field(default_factory=Counter)
+    # The action each user was waiting on at the kill: which steps of the flow were hit.
+    actions: Counter[str] = field(default_factory=Counter)
     finished_cases: int = 0
     logs: list[str] = field(default_factory=list)
 
@@ -153,6 +155,7 @@ async def _one_round(
     for walker in walkers:
         view = await active_view(sessions, walker.user.id)
         summary.at_kill[_moment(walker)] += 1
+        summary.actions[walker.pending or "-"] += 1
         summary.problems += problems_of(walker, view, reference)
 
 
