@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -36,29 +36,21 @@ class Walk:
     case: Case
     texts: Texts
     today: date
-    # The answers as read in this unit of work; every write below forgets them.
-    _answers: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     @property
     def flow(self) -> Flow:
         return flow_named(self.case.flow)
 
-    async def answers(self) -> dict[str, Any]:
-        """The case's answers, read once per unit of work and again after a write."""
-        if self._answers is None:
-            self._answers = await store.load_answers(self.session, self.case)
-        return self._answers
+    def answers(self) -> dict[str, Any]:
+        """The case's answers as they stand in this unit of work (writes included)."""
+        return store.answers_of(self.case)
 
-    def forget(self) -> None:
-        """Call after writing answers behind the walk's back."""
-        self._answers = None
-
-    async def position(self) -> Position | None:
-        return next_position(self.flow, await self.answers())
+    def position(self) -> Position | None:
+        return next_position(self.flow, self.answers())
 
     async def accept_text(self, text: str) -> list[Say]:
         """Parse a typed answer to the current question; on error re-ask with the cause."""
-        position = await self.position()
+        position = self.position()
         if position is None:
             return []
         try:
@@ -68,7 +60,7 @@ class Walk:
         return await self.store(position, value)
 
     async def accept_choice(self, key: str, value: str) -> list[Say]:
-        position = await self.position()
+        position = self.position()
         if position is None or position.question.key != key:
             return [Say(self.texts("conversation.stale_button")), *await self.ask()]
         if position.question.kind is Kind.MULTI:
@@ -86,66 +78,57 @@ class Walk:
         question = position.question
         draft_field = question.field + "~"
         item = position.item if position.item is not None else 0
-        picked = list(((await self.answers()).get("acts") or [{}])[item].get(draft_field) or [])
+        picked = list(((self.answers()).get("acts") or [{}])[item].get(draft_field) or [])
         if value == DONE:
-            await store.delete_item_field(self.session, self.case, item, draft_field)
-            self.forget()
+            store.delete_item_field(self.case, item, draft_field)
             return await self.store(position, picked)
         picked = [v for v in picked if v != value] if value in picked else [*picked, value]
         question.accept_choice(",".join(picked))
-        await store.save_item_field(self.session, self.case, item, draft_field, picked)
-        self.forget()
+        store.save_item_field(self.case, item, draft_field, picked)
         return await self.ask()
 
     async def store(self, position: Position, value: Any) -> list[Say]:
         """Commit-ready write of one answer; the replies are the note and the next question."""
         question = position.question
         if position.item is not None:
-            await store.save_item_field(
-                self.session, self.case, position.item, question.field, value
-            )
-            self.forget()
+            store.save_item_field(self.case, position.item, question.field, value)
         elif question.key == "acts_more" and value is True:
-            items = (await self.answers()).get("acts") or []
-            await store.save_item_field(self.session, self.case, len(items), "_started", True)
-            self.forget()
+            items = (self.answers()).get("acts") or []
+            store.save_item_field(self.case, len(items), "_started", True)
         else:
-            await store.save_answer(self.session, self.case, question.key, value)
-            self.forget()
+            store.save_answer(self.case, question.key, value)
         note = question.notes.get(value) if isinstance(value, str | bool) else None
         says = [Say(self.texts(note))] if note else []
         return says + await self.ask()
 
     async def skip(self, key: str) -> list[Say]:
-        position = await self.position()
+        position = self.position()
         if position is None or position.question.key != key or not position.question.optional:
             return [Say(self.texts("conversation.stale_button")), *await self.ask()]
         return await self.store(position, None)
 
     async def back(self) -> list[Say]:
         """Forget the previous answer so that its question is asked again."""
-        answers = await self.answers()
+        answers = self.answers()
         position = next_position(self.flow, answers)
         if position is not None and position.item is not None:
             item = answers["acts"][position.item]
             filled = [q.field for q in _group_questions(self.flow) if q.field in item]
             if filled:
-                await store.delete_item_field(self.session, self.case, position.item, filled[-1])
-                self.forget()
+                store.delete_item_field(self.case, position.item, filled[-1])
                 return await self.ask()
         current = position.question.key if position else None
         key = previous_key(self.flow, answers, current)
         if key is None:
             return [Say(self.texts("conversation.nothing_back")), *await self.ask()]
-        await store.delete_answer(self.session, self.case, key)
-        self.forget()
+        store.delete_answer(self.case, key)
         return await self.ask()
 
     async def ask(self) -> list[Say]:
-        position = await self.position()
+        position = self.position()
         if position is None:
             return []
-        answers = await self.answers()
+        answers = self.answers()
         says = [self.prompt(position.question, answers)]
         if position.question.kind is Kind.EVIDENCE and self.case.flow in CHECKLISTS:
             evidence = [
@@ -159,13 +142,10 @@ class Walk:
     async def reopen(self, key: str) -> None:
         """Forget one answer from the review card; the flow asks it again, then returns here."""
         if key == "acts":
-            await store.delete_acts(self.session, self.case)
-            self.forget()
-            await store.delete_answer(self.session, self.case, "acts_more")
-            self.forget()
+            store.delete_acts(self.case)
+            store.delete_answer(self.case, "acts_more")
         elif self.flow.question(key) is not None:
-            await store.delete_answer(self.session, self.case, key)
-            self.forget()
+            store.delete_answer(self.case, key)
 
     def prompt(self, question: Question, answers: dict[str, Any]) -> Say:
         if question.kind is Kind.REVIEW:

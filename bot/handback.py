@@ -34,7 +34,7 @@ async def english_words(
     A field the translator cannot do now is left pending, and a pending row is queued in the
     same unit of work so that the background retry survives a restart.
     """
-    answers = await walk.answers()
+    answers = walk.answers()
     wanted = {
         key: text
         for key in fields
@@ -88,14 +88,13 @@ def words_card(
 
 async def accept_own_wording(walk: Walk, text: str) -> list[Say] | None:
     """The buyer's own English for the field they asked to replace; None if none was asked."""
-    answers = await walk.answers()
+    answers = walk.answers()
     field = answers.get(AWAITING)
     if not field:
         return None
     wording = " ".join(text.split())
     if CYRILLIC.search(wording) or not 2 <= len(wording) <= MAX_OWN_ENGLISH:
         return [Say(walk.texts("words.own_refused", maximum=MAX_OWN_ENGLISH))]
-    await store.save_answer(walk.session, walk.case, own_key(field), wording)
-    await store.delete_answer(walk.session, walk.case, AWAITING)
-    walk.forget()
+    store.save_answer(walk.case, own_key(field), wording)
+    store.delete_answer(walk.case, AWAITING)
     return [Say(walk.texts("words.own_saved"))]

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.emulator import Reply, SimUser
 from bot.i18n import Catalogs
 from bot.storage import cases as store
-from bot.storage.models import Answer, Case, EvidenceItem, PostOfficeAct, User
+from bot.storage.models import Case, EvidenceItem, User
 from flows.complaint import COMPLAINT
 from flows.evidence import LABELS
 from flows.questions import Group, Question, next_position
@@ -332,7 +332,7 @@ async def case_view(sessions: Sessions, case_id: int) -> CaseView:
     async with sessions() as session:
         case = await session.get(Case, case_id)
         assert case is not None, case_id
-        nested = await store.load_answers(session, case)
+        nested = store.answers_of(case)
         media = [item.media for item in await store.case_evidence(session, case)]
     return CaseView(case_id, case.status, nested, flatten(nested), media)
 
@@ -382,18 +382,12 @@ async def seed_at(
     async with sessions.begin() as session:
         session.add(User(id=user_id, chat_id=user_id, language="ru", blocked=False))
         await session.flush()
-        case = Case(user_id=user_id, flow="complaint", status="open")
+        answers = {k: nested[k] for k in before if not k.startswith("act.")}
+        if act_fields:
+            answers["acts"] = [act_fields]
+        case = Case(user_id=user_id, flow="complaint", status="open", answers=answers)
         session.add(case)
         await session.flush()
-        session.add_all(
-            Answer(user_id=user_id, case_id=case.id, key=k, value=nested[k])
-            for k in before
-            if not k.startswith("act.")
-        )
-        if act_fields:
-            session.add(
-                PostOfficeAct(user_id=user_id, case_id=case.id, position=0, fields=act_fields)
-            )
         (await session.get(User, user_id)).active_case_id = case.id  # type: ignore[union-attr]
         return case.id
 

@@ -15,7 +15,7 @@ from bot.emulator import BotApiEmulator
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.planner import sync_case
 from bot.runner import start, stop
-from bot.storage.models import Answer, Case, Reminder, User
+from bot.storage.models import Case, Reminder, User
 from tests.conftest import make_settings
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -90,11 +90,9 @@ async def seed_case(
             user.timezone = timezone
             session.add(user)
             await session.flush()
-        case = Case(user_id=user_id, flow="complaint", status="ready")
+        case = Case(user_id=user_id, flow="complaint", status="ready", answers=dict(answers))
         session.add(case)
         await session.flush()
-        for key, value in answers.items():
-            session.add(Answer(user_id=user_id, case_id=case.id, key=key, value=value))
         return case.id
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import update
 from telegram import Update
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
     filters,
 )
 
@@ -35,16 +32,10 @@ from flows.schedule import tomorrow_morning
 PRIVATE = filters.ChatType.PRIVATE
 AWAIT_EVENT = "ev"
 AWAIT_ZONE = "tz"
-# Presses that lead to a typed answer keep the wait; any other press or command ends it.
-KEEPS_WAIT = r"^(?!card:on:\d+:\w+:other$|set:tz:other$)"
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Handlers first in their group, so that their callback areas win over catch-alls."""
-    text = PRIVATE & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
-    application.add_handler(MessageHandler(text, awaited_text), group=-1)
-    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, forget_wait), group=-1)
-    application.add_handler(CallbackQueryHandler(forget_wait, pattern=KEEPS_WAIT), group=-1)
     application.add_handler(CommandHandler("settings", settings, filters=PRIVATE))
     callbacks = {
         r"^card:show:\d+$": show_card,
@@ -145,35 +136,13 @@ async def settings_button(update: Update, context: BotContext) -> None:
     await send(update, context, says)
 
 
-async def awaited_text(update: Update, context: BotContext) -> None:
-    """A typed date or zone the bot asked for; other texts go on to the flows."""
-    message = update.effective_message
-    assert message is not None
-    async with turn(update, context) as t:
-        awaiting = t.user.awaiting
-        if awaiting is None:
-            return
-        if awaiting == AWAIT_ZONE:
-            says = await typed_zone(
-                t.session, t.user, t.texts, planning_for(context.services), message.text or ""
-            )
-        else:
-            says = await _typed_date(t, awaiting, message.text or "", context)
-    await send(update, context, says)
-    raise ApplicationHandlerStop
-
-
-async def forget_wait(update: Update, context: BotContext) -> None:
-    """A command or another button: the typed answer is no longer awaited."""
-    tg_user = update.effective_user
-    if tg_user is None:
-        return
-    async with context.db() as session:
-        await session.execute(update_awaiting(tg_user.id))
-
-
-def update_awaiting(user_id: int) -> Any:
-    return update(User).where(User.id == user_id, User.awaiting.is_not(None)).values(awaiting=None)
+async def typed_awaited(t: Turn, text: str, context: BotContext) -> list[Say]:
+    """A typed date or zone the bot asked for (`t.user.awaiting` says which)."""
+    awaiting = t.user.awaiting
+    if awaiting == AWAIT_ZONE:
+        return await typed_zone(t.session, t.user, t.texts, planning_for(context.services), text)
+    assert awaiting is not None
+    return await _typed_date(t, awaiting, text, context)
 
 
 async def _typed_date(t: Turn, awaiting: str, text: str, context: BotContext) -> list[Say]:

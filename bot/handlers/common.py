@@ -42,7 +42,18 @@ async def turn(update: Update, context: BotContext) -> AsyncIterator[Turn]:
     async with context.db() as session:
         await lock_user(session, tg_user.id)
         user = await ensure_user(session, tg_user.id, chat.id, language_for(tg_user.language_code))
+        if user.awaiting is not None and _ends_wait(update):
+            # A handler that asks for typed text again sets it again in this unit of work.
+            user.awaiting = None
         yield Turn(session, user, context.texts_for(user))
+
+
+def _ends_wait(update: Update) -> bool:
+    """A command or a button press means the typed answer the bot waited for is not coming."""
+    message = update.message
+    if update.callback_query is not None:
+        return True
+    return message is not None and (message.text or "").startswith("/")
 
 
 async def send(update: Update, context: BotContext, says: Sequence[Say]) -> None:

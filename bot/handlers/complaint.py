@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import AWAITING, accept_own_wording
+from bot.handlers.case_card import typed_awaited
 from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.handlers.results import results_if_complete
 from bot.storage import cases as store
@@ -66,7 +67,7 @@ def _case_button_data(case: Case) -> str:
 async def _case_label(t: Turn, case: Case) -> str:
     """№, what it is about (the problem or the report type) and where it stands."""
     key, prefix = TOPICS.get(case.flow, ("", ""))
-    about = (await store.load_answers(t.session, case)).get(key)
+    about = (store.answers_of(case)).get(key)
     topic = t.texts(prefix + about) if about else t.texts(f"cases.flow.{case.flow}")
     status = t.texts(f"cases.status.{case.status}")
     return t.texts("cases.item", case_id=case.id, topic=topic, status=status)
@@ -76,7 +77,7 @@ async def _open_existing(t: Turn, case: Case, _parts: list[str], context: BotCon
     """`case:open:ID` from /cases: continue where it stands, or hand its texts back again."""
     t.user.active_case_id = case.id
     walk = _walk(t, case, context)
-    if await walk.position() is None:
+    if walk.position() is None:
         t.deliver = _deliver_results
     return [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
 
@@ -90,7 +91,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     deliver = False
     async with turn(update, context) as t:
         case = await store.active_case(t.session, t.user)
-        if case is None:
+        if t.user.awaiting is not None:
+            says = await typed_awaited(t, message.text or "", context)
+        elif case is None:
             says = [Say(t.texts("conversation.no_case"), _begin_button(t))]
         else:
             says, deliver = await _typed(_walk(t, case, context), message.text or "")
@@ -103,12 +106,12 @@ async def _typed(walk: Walk, text: str) -> tuple[list[Say], bool]:
     """A typed answer: own English wording, the current question's answer, or a finished case."""
     own = await accept_own_wording(walk, text)
     if own is not None:
-        return own, AWAITING not in await walk.answers()
-    if await walk.position() is None:
+        return own, AWAITING not in walk.answers()
+    if walk.position() is None:
         buttons = [[(walk.texts("results.edit"), data("rv", walk.case.id, "edit"))]]
         return [Say(walk.texts("conversation.case_complete"), buttons)], False
     says = await walk.accept_text(text)
-    return says, await walk.position() is None
+    return says, walk.position() is None
 
 
 def _begin_button(t: Turn) -> list[list[tuple[str, str]]]:
@@ -119,13 +122,13 @@ async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotCont
     """Answers (`q:case:key:value`) and navigation (`nav:case:back|skip:key`)."""
     t.user.active_case_id = case.id
     walk = _walk(t, case, context)
-    was_open = await walk.position() is not None
+    was_open = walk.position() is not None
     says = (
         await _apply_button(walk, parts)
         if len(parts) > 2
         else [Say(t.texts("conversation.stale_button"))]
     )
-    if was_open and await walk.position() is None:
+    if was_open and walk.position() is None:
         t.deliver = _deliver_results
     return says
 

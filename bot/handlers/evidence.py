@@ -67,7 +67,7 @@ async def on_media(update: Update, context: BotContext) -> None:
 async def _after_media(
     t: Turn, walk: Walk, item: EvidenceItem, context: BotContext, opened: bool
 ) -> list[Say]:
-    position = await walk.position()
+    position = walk.position()
     if position is not None and position.question.kind is Kind.PHOTO and not item.media_group_id:
         item.label = "act"
         return [Say(t.texts("evidence.act_photo_saved")), *await walk.store(position, item.id)]
@@ -113,9 +113,9 @@ async def _album_ack(context: BotContext) -> None:
         case = await store.owned_case(session, user, info["case_id"]) if user else None
         acknowledged = ALBUM_ACK + info["group"]
         # Each instance that got a photo of the album schedules this job; the first one answers.
-        if user is None or case is None or acknowledged in await store.load_answers(session, case):
+        if user is None or case is None or acknowledged in store.answers_of(case):
             return
-        await store.save_answer(session, case, acknowledged, True)
+        store.save_answer(case, acknowledged, True)
         texts = context.texts_for(user)
         t = Turn(session, user, texts)
         count = len(await store.album_items(session, case, info["group"]))
@@ -139,7 +139,7 @@ async def _review(t: Turn, case: Case, parts: list[str], context: BotContext) ->
     """`rv:case:edit` shows the review card again; `rv:case:chg:key` reopens one answer."""
     t.user.active_case_id = case.id
     walk = Walk(t.session, case, t.texts, context.today(t.user))
-    await store.delete_answer(t.session, case, "review")
+    store.delete_answer(case, "review")
     if len(parts) == 4 and parts[2] == "chg":
         await walk.reopen(parts[3])
     return await walk.ask()

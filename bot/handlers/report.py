@@ -47,9 +47,9 @@ async def start_report(update: Update, context: BotContext) -> None:
 
 async def report_results(walk: Walk, context: BotContext) -> list[Say]:
     """The hand-back of a complete report: what to pick, the texts, where to submit."""
-    if walk.case.flow != REPORT.name or await walk.position() is not None:
+    if walk.case.flow != REPORT.name or walk.position() is not None:
         return []
-    answers = await walk.answers()
+    answers = walk.answers()
     facts = applicable_facts(walk.flow, answers)
     if chosen_type(facts) is None:
         walk.case.status = "closed"
@@ -131,10 +131,10 @@ async def _report_from(t: Turn, dispute: Case, _parts: list[str], context: BotCo
         return [Say(t.texts("report.from_dispute.unavailable"))]
     case = await store.open_case(t.session, t.user, REPORT.name)
     for key, value in prefill.items():
-        await store.save_answer(t.session, case, key, value)
-    await store.save_answer(t.session, case, FROM_DISPUTE_FACT, dispute.id)
+        store.save_answer(case, key, value)
+    store.save_answer(case, FROM_DISPUTE_FACT, dispute.id)
     if await _copy_evidence(t.session, dispute, case):
-        await store.save_answer(t.session, case, "evidence", True)
+        store.save_answer(case, "evidence", True)
     note = t.texts("report.from_dispute.opened", case_id=case.id, dispute_id=dispute.id)
     return [Say(note), *await _walk(t, case, context).ask()]
 
@@ -142,7 +142,7 @@ async def _report_from(t: Turn, dispute: Case, _parts: list[str], context: BotCo
 async def _prefill(session: AsyncSession, dispute: Case) -> dict[str, Any]:
     if dispute.flow != DISPUTE_FLOW:
         return {}
-    answers = await store.load_answers(session, dispute)
+    answers = store.answers_of(dispute)
     return prefill_from_dispute(applicable_facts(flow_named(dispute.flow), answers))
 
 
@@ -151,7 +151,7 @@ async def _open_report_for(t: Turn, dispute_id: int) -> Case | None:
     for case in await store.user_cases(t.session, t.user):
         if case.flow != REPORT.name or case.status != "open":
             continue
-        if (await store.load_answers(t.session, case)).get(FROM_DISPUTE_FACT) == dispute_id:
+        if (store.answers_of(case)).get(FROM_DISPUTE_FACT) == dispute_id:
             return case
     return None
 

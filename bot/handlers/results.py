@@ -23,7 +23,7 @@ FREE_TEXT = ("description", "inside_what", "item_name")
 
 async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
     """What a finished case hands back: dispute texts, or a report's texts."""
-    if await walk.position() is not None:
+    if walk.position() is not None:
         return []
     if walk.case.flow == "report":
         return await report_results(walk, context)
@@ -32,7 +32,7 @@ async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
 
 async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
     """The hand-back messages, each text in its own message so it copies cleanly on a phone."""
-    facts = _facts(await walk.answers())
+    facts = _facts(walk.answers())
     evidence = [
         {"media": e.media, "label": e.label}
         for e in await store.case_evidence(walk.session, walk.case)

@@ -115,7 +115,7 @@ async def _words(t: Turn, case: Case, parts: list[str], context: BotContext) -> 
     """`tr:case:own:field` waits for the buyer's own English; `tr:case:retry` translates now."""
     if len(parts) == 4 and parts[2] == "own":
         t.user.active_case_id = case.id
-        await store.save_answer(t.session, case, AWAITING, parts[3])
+        store.save_answer(case, AWAITING, parts[3])
         return [Say(t.texts("words.own_ask"))]
     t.user.active_case_id = case.id
     t.deliver = _redeliver

@@ -11,7 +11,7 @@ from bot.i18n import Texts
 from bot.reminders.messages import day_text
 from bot.reminders.planner import Planning
 from bot.reminders.timeline import case_events, timeline_of, zone_of
-from bot.storage.cases import load_answers
+from bot.storage.cases import answers_of
 from bot.storage.models import Case, User
 from bot.ui import Button, Say, data
 from flows.deadlines import compute_deadlines
@@ -52,7 +52,7 @@ async def card_say(
 ) -> Say:
     """The card as one message with its event buttons."""
     today = local_today(user, planning)
-    item = (await load_answers(session, case)).get("item_name")
+    item = (answers_of(case)).get("item_name")
     title = texts("card.title", case_id=case.id)
     if isinstance(item, str) and item:
         title += texts("card.item", item=item)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.cases import load_answers
+from bot.storage.cases import answers_of
 from bot.storage.models import Case, CaseEvent, User
 from flows.deadlines import CARD_SCHEMES, CaseTimeline
 from flows.deadlines import CaseEvent as FlowEvent
@@ -57,7 +57,7 @@ async def case_events(session: AsyncSession, case: Case) -> list[CaseEvent]:
 
 async def timeline_of(session: AsyncSession, case: Case) -> CaseTimeline | None:
     """The case's dates and events, or None while it lacks the order date or the site."""
-    answers = await load_answers(session, case)
+    answers = answers_of(case)
     events = await case_events(session, case)
     return build_timeline(answers, [(e.kind, e.occurred_on) for e in events])
 

@@ -1,14 +1,14 @@
-"""Queries about cases: answers, post-office acts and evidence, read and written per update."""
+"""Cases, their answers (acts included, in the case's own row) and evidence, per update."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ids import parse_id
-from bot.storage.models import Answer, Case, EvidenceItem, GeneratedText, PostOfficeAct, User
+from bot.storage.models import Case, EvidenceItem, GeneratedText, User
 
 GROUP_KEY = "acts"
 
@@ -41,65 +41,44 @@ async def user_cases(session: AsyncSession, user: User) -> list[Case]:
     return list(rows)
 
 
-async def load_answers(session: AsyncSession, case: Case) -> dict[str, Any]:
-    """The case's answers with its acts as the `acts` list, as the flow engine reads them."""
-    rows = await session.scalars(select(Answer).where(Answer.case_id == case.id))
-    answers: dict[str, Any] = {row.key: row.value for row in rows}
-    acts = await session.scalars(
-        select(PostOfficeAct)
-        .where(PostOfficeAct.case_id == case.id)
-        .order_by(PostOfficeAct.position)
-    )
-    items = [dict(act.fields) for act in acts]
-    if items:
-        answers[GROUP_KEY] = items
-    return answers
+def answers_of(case: Case) -> dict[str, Any]:
+    """The case's answers with its acts as the `acts` list, as the flow engine reads them.
+
+    Read-only: every write below replaces the value, so that the ORM sees the change.
+    """
+    return case.answers
 
 
-async def save_answer(session: AsyncSession, case: Case, key: str, value: Any) -> None:
-    row = await session.scalar(select(Answer).where(Answer.case_id == case.id, Answer.key == key))
-    if row is None:
-        session.add(Answer(user_id=case.user_id, case_id=case.id, key=key, value=value))
-    else:
-        row.value = value
-    await session.flush()
+def save_answer(case: Case, key: str, value: Any) -> None:
+    case.answers = {**case.answers, key: value}
 
 
-async def delete_answer(session: AsyncSession, case: Case, key: str) -> None:
-    await session.execute(delete(Answer).where(Answer.case_id == case.id, Answer.key == key))
+def delete_answer(case: Case, key: str) -> None:
+    if key in case.answers:
+        case.answers = {k: v for k, v in case.answers.items() if k != key}
 
 
-async def save_item_field(
-    session: AsyncSession, case: Case, item: int, field: str, value: Any
-) -> None:
+def save_item_field(case: Case, item: int, field: str, value: Any) -> None:
     """Set one field of the act at `item`, creating the act when it is the next one."""
-    act = await session.scalar(
-        select(PostOfficeAct).where(
-            PostOfficeAct.case_id == case.id, PostOfficeAct.position == item
-        )
-    )
-    if act is None:
-        act = PostOfficeAct(user_id=case.user_id, case_id=case.id, position=item, fields={})
-        session.add(act)
-    # A new dict, so that SQLAlchemy sees the JSON column change.
-    act.fields = {**act.fields, field: value}
-    await session.flush()
+    acts = [dict(act) for act in case.answers.get(GROUP_KEY) or []]
+    if item == len(acts):
+        acts.append({})
+    acts[item][field] = value
+    case.answers = {**case.answers, GROUP_KEY: acts}
 
 
-async def delete_item_field(session: AsyncSession, case: Case, item: int, field: str) -> None:
-    act = await session.scalar(
-        select(PostOfficeAct).where(
-            PostOfficeAct.case_id == case.id, PostOfficeAct.position == item
-        )
-    )
-    if act is None:
+def delete_item_field(case: Case, item: int, field: str) -> None:
+    """Remove one field of the act at `item`; an act left with no field goes too."""
+    acts = [dict(act) for act in case.answers.get(GROUP_KEY) or []]
+    if item >= len(acts) or field not in acts[item]:
         return
-    fields = {k: v for k, v in act.fields.items() if k != field}
-    if fields:
-        act.fields = fields
+    del acts[item][field]
+    if not acts[item]:
+        del acts[item]
+    if acts:
+        case.answers = {**case.answers, GROUP_KEY: acts}
     else:
-        await session.delete(act)
-    await session.flush()
+        delete_answer(case, GROUP_KEY)
 
 
 async def add_evidence(session: AsyncSession, case: Case, **values: Any) -> EvidenceItem:
@@ -151,5 +130,5 @@ async def label_evidence(session: AsyncSession, case: Case, target: str, label: 
         item.label = label
 
 
-async def delete_acts(session: AsyncSession, case: Case) -> None:
-    await session.execute(delete(PostOfficeAct).where(PostOfficeAct.case_id == case.id))
+def delete_acts(case: Case) -> None:
+    delete_answer(case, GROUP_KEY)

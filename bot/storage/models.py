@@ -70,7 +70,12 @@ class User(Base):
 
 
 class Case(Base):
-    """A complaint or a report; where the user is in its flow follows from its answers."""
+    """A complaint or a report; where the user is in its flow follows from its answers.
+
+    `answers` maps each question's stable key to its accepted answer; the post-office acts are
+    its `acts` list, one dict of fields per act. One row holds them all, so that an update reads
+    and writes one row.
+    """
 
     __tablename__ = "cases"
 
@@ -78,38 +83,13 @@ class Case(Base):
     user_id: Mapped[int] = _user_fk()
     flow: Mapped[str] = mapped_column(String(32), nullable=False)
     status: Mapped[str] = mapped_column(String(16), default="open", nullable=False)
+    answers: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default="{}", nullable=False
+    )
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
-
-
-class Answer(Base):
-    """One accepted answer to one question of a case's flow, keyed by the question's stable key."""
-
-    __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("case_id", "key"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = _user_fk()
-    case_id: Mapped[int] = _case_fk()
-    key: Mapped[str] = mapped_column(String(64), nullable=False)
-    value: Mapped[Any] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = _created()
-
-
-class PostOfficeAct(Base):
-    """A Russian Post act (ф. 51, 51-в, CN 24 ...) recorded for a case."""
-
-    __tablename__ = "post_office_acts"
-    __table_args__ = (UniqueConstraint("case_id", "position"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = _user_fk()
-    case_id: Mapped[int] = _case_fk()
-    position: Mapped[int] = mapped_column(Integer, nullable=False)
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
-    created_at: Mapped[datetime] = _created()
 
 
 class EvidenceItem(Base):

@@ -5,14 +5,23 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Base, User
+from bot.storage.models import Base, Case, User
 
 
 async def ensure_user(
     session: AsyncSession, user_id: int, chat_id: int, language: str | None = None
 ) -> User:
-    """The stored user, created on first contact; the language is only set once."""
-    user = await session.get(User, user_id)
+    """The stored user, created on first contact; the language is only set once.
+
+    The user's active case comes in the same query, so that the update's later lookups of it
+    (`active_case`) find it in the session.
+    """
+    joined = select(User, Case).outerjoin(Case, Case.id == User.active_case_id)
+    row = (await session.execute(joined.where(User.id == user_id))).first()
+    user = row[0] if row is not None else None
+    if row is not None:
+        # The session's identity map holds objects weakly: keep the case for this unit of work.
+        session.info["active_case"] = row[1]
     if user is None:
         user = User(id=user_id, chat_id=chat_id, language=language, blocked=False)
         session.add(user)
