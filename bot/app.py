@@ -27,6 +27,7 @@ from bot.reminders import feature as reminders
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.session import create_engine, session_factory
+from bot.transport import AiohttpRequest
 from flows.rules import load_rules
 
 App = Application[Any, BotContext, Any, Any, Any, Any]
@@ -48,6 +49,8 @@ def build_application(
         .token(settings.token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(ContextTypes(context=BotContext))
         # Replies to users are not throttled; only bulk reminders are paced (DESIGN pitfalls).
         .rate_limiter(AIORateLimiter(overall_max_rate=0, overall_time_period=0, max_retries=3))

@@ -9,6 +9,7 @@ import sys
 
 from bot.logs import setup_logging
 from bot.settings import ConfigError, Settings, load_settings
+from bot.transport import install_event_loop
 from flows.rules import load_rules
 
 NO_TOKEN = """BOT_TOKEN is not set.
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     setup_logging(settings)
+    install_event_loop()
     if args.command == "run":
         return run(settings)
     if args.command == "migrate":
