@@ -30,7 +30,7 @@ from bench.driver import (
     perform,
     play,
 )
-from bench.procs import BotProcess, bot_env, fresh_database
+from bench.procs import BotProcess, bot_env, echo_args, fresh_database
 from bot.emulator import BotApiEmulator
 
 FIRST_USER = 5_000_000
@@ -49,12 +49,18 @@ class Target:
     backend: str = "sqlite"
     root: Path = ROOT
     name: str = ""
+    stack: str = ""  # the echo bot's HTTP client and loop ("aiohttp+uvloop"); "": PTB's defaults
 
     @property
     def label(self) -> str:
         if self.kind == "echo":
-            return "echo bot"
+            return f"echo bot ({self.stack})" if self.stack else "echo bot"
         return f"flow{' ' + self.name if self.name else ''}, {self.backend}"
+
+    @property
+    def args(self) -> list[str]:
+        """The bot's command-line options."""
+        return echo_args(self.stack) if self.kind == "echo" else []
 
 
 @dataclass
@@ -192,7 +198,7 @@ async def measure(
     try:
         async with fresh_database(target.backend) as url:
             env = bot_env(emulator.api_url, url, TRANSLATOR_URL=translator_url)
-            bot = BotProcess(kind, env, target.root)
+            bot = BotProcess(kind, env, target.root, target.args)
             try:
                 await warm_up(emulator, arrivals, script, kind)
                 spy = start_profiler(bot, profile) if profile else None

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import IO
@@ -21,17 +21,31 @@ BOTS = {
     "flow": [sys.executable, "-m", "bot.cli", "run"],
     "echo": [sys.executable, str(ROOT / "bench" / "echo_bot.py")],
 }
+# The echo bot's option for each part of a stack such as "aiohttp+uvloop" (bench/echo_bot.py).
+STACK_PARTS = {
+    "httpx": ("--request", "httpx"),
+    "aiohttp": ("--request", "aiohttp"),
+    "asyncio": ("--loop", "asyncio"),
+    "uvloop": ("--loop", "uvloop"),
+}
+
+
+def echo_args(stack: str) -> list[str]:
+    """The echo bot's options for a stack such as "aiohttp+uvloop"; "" is PTB's defaults."""
+    return [arg for part in stack.split("+") if part for arg in STACK_PARTS[part]]
 
 
 class BotProcess:
     """A bot in a child process; stderr goes to a temporary log file."""
 
-    def __init__(self, kind: str, env: dict[str, str], root: Path = ROOT) -> None:
-        """Start `kind` ("flow" or "echo"); the flow bot is imported from `root`."""
+    def __init__(
+        self, kind: str, env: dict[str, str], root: Path = ROOT, args: Sequence[str] = ()
+    ) -> None:
+        """Start `kind` ("flow" or "echo") with `args`; the flow bot is imported from `root`."""
         # Closed in stop(): the file lives as long as the process writes to it.
         self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
-            BOTS[kind], cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT
+            [*BOTS[kind], *args], cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
         self.pid = self.process.pid
 

@@ -16,16 +16,22 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-_HTTP = r"httpx/|httpcore/|h11/|anyio/|telegram/request/"
+_HTTP = (
+    r"httpx/|httpcore/|h11/|anyio/|telegram/request/"
+    r"|aiohttp/|aiohappyeyeballs/|yarl/|multidict/|bot/transport\.py"
+)
+# uvloop is compiled: py-spy shows no frame of its own, so time spent in the loop itself lands
+# on the Python frame that started it (python-telegram-bot's __run, or asyncio.run).
+_LOOP = r"asyncio/|selectors|uvloop|^Application\.__run \(telegram/ext/_application\.py\)$"
 # Innermost match wins; order matters only between layers of one frame.
 LAYERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("database driver (aiosqlite thread / asyncpg)", re.compile(r"aiosqlite/|asyncpg/|sqlite3")),
     ("SQLAlchemy (ORM, core, async bridge)", re.compile(r"sqlalchemy/|greenlet")),
-    ("Bot API HTTP client (httpx, httpcore, PTB request)", re.compile(_HTTP)),
+    ("Bot API HTTP client (httpx/aiohttp, PTB request)", re.compile(_HTTP)),
+    ("asyncio event loop", re.compile(_LOOP)),
     ("python-telegram-bot (objects, dispatch, rate limiter)", re.compile(r"telegram/")),
     ("texts (gettext catalogs)", re.compile(r"gettext|babel/|bot/i18n")),
     ("our code: bot/ and flows/", re.compile(r"\((bot|flows)/")),
-    ("asyncio event loop", re.compile(r"asyncio/|selectors")),
 )
 OTHER = "other (json, logging, stdlib ...)"
 _LINE = re.compile(r":\d+\)$")

@@ -84,7 +84,7 @@ async def measure_remote(
     try:
         async with fresh_database(target.backend) as url:
             env = bot_env(emulator.api_url, url, TRANSLATOR_URL=translator_url)
-            bot = BotProcess(target.kind, env, target.root)
+            bot = BotProcess(target.kind, env, target.root, target.args)
             try:
                 await play(remote.user(WARM_USER), script.steps, counts, echo)
                 before = await remote.stats()
