@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.session import create_engine, session_factory
 from bot.transport import AiohttpRequest
+from bot.updates import PerUserOrder, concurrency_for
 from flows.rules import load_rules
 
 App = Application[Any, BotContext, Any, Any, Any, Any]
@@ -52,6 +53,7 @@ def build_application(
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(PerUserOrder(concurrency_for(settings.database_url)))
         # Replies to users are not throttled; only bulk reminders are paced (DESIGN pitfalls).
         .rate_limiter(AIORateLimiter(overall_max_rate=0, overall_time_period=0, max_retries=3))
         .post_init(_post_init(settings, clock, migrate))

@@ -6,6 +6,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +57,28 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'yabeda.sqlite3'}"
         return
+    async with _fresh_pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database, for what only PostgreSQL deployments do."""
+    async with _fresh_pg_database() as url:
+        yield url
+
+
+@asynccontextmanager
+async def _fresh_pg_database() -> AsyncIterator[str]:
     if not await _pg_available():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not running at 127.0.0.1:5432")
         pytest.skip("PostgreSQL is not running at 127.0.0.1:5432")
     name = await _create_pg_database()
-    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    await _drop_pg_database(name)
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        await _drop_pg_database(name)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from bot.storage import cases as store
 from bot.storage.models import Case, EvidenceItem
 from bot.storage.users import lock_user
 from bot.ui import Say, data
+from bot.updates import user_turn
 from flows.evidence import LABELS
 from flows.questions import Kind
 
@@ -107,7 +108,7 @@ async def _album_ack(context: BotContext) -> None:
     job = context.job
     assert job is not None and job.chat_id is not None
     info: dict[str, Any] = job.data  # type: ignore[assignment]
-    async with context.db() as session:
+    async with user_turn(context.application, info["user_id"]), context.db() as session:
         await lock_user(session, info["user_id"])
         user = await store.user_of(session, info["user_id"])
         case = await store.owned_case(session, user, info["case_id"]) if user else None

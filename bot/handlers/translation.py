@@ -18,6 +18,7 @@ from bot.handlers.common import Turn, case_button, send, turn
 from bot.handlers.results import results_if_complete
 from bot.storage import cases as store
 from bot.storage.models import Case, PendingTranslation
+from bot.storage.users import lock_user
 from bot.translation import (
     CompletedTranslation,
     PendingBackoff,
@@ -27,6 +28,7 @@ from bot.translation import (
     TranslatorConfig,
 )
 from bot.ui import Say
+from bot.updates import user_turn
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
@@ -85,7 +87,8 @@ async def _deliver(
     done: CompletedTranslation,
 ) -> None:
     """Send the completed English once: when the case's last pending field is translated."""
-    async with services.sessions() as session:
+    async with user_turn(application, done.user_id), services.sessions() as session:
+        await lock_user(session, done.user_id)
         others = await session.scalar(
             select(PendingTranslation.id)
             .where(
