@@ -82,6 +82,7 @@ class Dispatcher:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self._poked: datetime | None = None
 
     async def run_once(self) -> int:
         """Send everything due now; how many messages Telegram accepted."""
@@ -90,6 +91,7 @@ class Dispatcher:
 
     def poke(self, moment: datetime) -> None:
         """A reminder was planned for `moment` (called after the commit that stored it)."""
+        self._poked = moment if self._poked is None else min(self._poked, moment)
         self.on_poke(moment)
 
     def planning(self) -> Planning:
@@ -132,7 +134,20 @@ class Dispatcher:
             if self._stopping or not self._again:
                 break
         if not self._stopping:
-            self.on_next(await self.next_moment())
+            self.on_next(await self._next_moment_with_pokes())
+
+    async def _next_moment_with_pokes(self) -> datetime | None:
+        """The next moment, counting reminders planned while the query ran.
+
+        Their commit may be newer than what the query read, and their poke has already armed
+        the wake-up: arming the query's later moment (or none) would drop it.
+        """
+        self._poked = None
+        moment = await self.next_moment()
+        poked, self._poked = self._poked, None
+        if poked is None:
+            return moment
+        return poked if moment is None else min(moment, poked)
 
     async def _drain(self) -> int:
         sent = 0
