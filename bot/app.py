@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
@@ -28,7 +29,7 @@ from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.session import create_engine, session_factory
 from bot.transport import AiohttpRequest
-from bot.updates import PerUserOrder, concurrency_for
+from bot.updates import MAX_CONCURRENT_UPDATES, PerUserOrder
 from flows.rules import load_rules
 
 App = Application[Any, BotContext, Any, Any, Any, Any]
@@ -53,7 +54,7 @@ def build_application(
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerUserOrder(concurrency_for(settings.database_url)))
+        .concurrent_updates(PerUserOrder(MAX_CONCURRENT_UPDATES))
         # Replies to users are not throttled; only bulk reminders are paced (DESIGN pitfalls).
         .rate_limiter(AIORateLimiter(overall_max_rate=0, overall_time_period=0, max_retries=3))
         .post_init(_post_init(settings, clock, migrate))
@@ -112,6 +113,8 @@ def _post_init(settings: Settings, clock: Callable[[], datetime], migrate: bool)
             await upgrade(engine)
         catalogs = Catalogs.load()
         services = Services(settings, catalogs, session_factory(engine), clock)
+        if engine.dialect.name == "sqlite":
+            services.one_at_a_time = asyncio.Lock()
         services.extras["engine"] = engine
         services.extras["rules"] = load_rules(settings.rules_file)
         application.bot_data["services"] = services

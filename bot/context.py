@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,9 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime] = utc_now
     extras: dict[str, Any] = field(default_factory=dict)
+    # SQLite takes one writer at a time: its units of work take turns here rather than wait
+    # on each other inside SQLite; replies are still sent concurrently. None on PostgreSQL.
+    one_at_a_time: asyncio.Lock | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -53,7 +57,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commit on success, roll back on any error."""
-        async with self.services.sessions() as session:
+        services = self.services
+        async with services.one_at_a_time or nullcontext(), services.sessions() as session:
             try:
                 yield session
                 await session.commit()

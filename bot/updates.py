@@ -15,21 +15,13 @@ from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 from weakref import WeakValueDictionary
 
-from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
-# Enough to keep the cores busy while some updates wait on Telegram or the translator; under
-# half the database pool (5 + 10 overflow), as a hand-back holds one session and its
-# translation cache opens another.
-MAX_CONCURRENT_UPDATES = 7
-
-
-def concurrency_for(database_url: str) -> int:
-    """PostgreSQL runs updates concurrently; SQLite takes one writer at a time, and concurrent
-    units of work there only wait on each other (measured: 89 -> 70 updates/s), so one at a time.
-    """
-    return 1 if make_url(database_url).get_backend_name() == "sqlite" else MAX_CONCURRENT_UPDATES
+# Enough that a burst of slow hand-backs (eleven messages each) leaves room for other users;
+# at most half the database pool (bot/storage/session.py), as a hand-back holds one session
+# and its translation cache opens another.
+MAX_CONCURRENT_UPDATES = 12
 
 
 class PerUserOrder(BaseUpdateProcessor):

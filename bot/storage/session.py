@@ -14,12 +14,20 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# Connections per instance on PostgreSQL: bot/updates.py runs up to 12 updates at once, and a
+# hand-back holds two sessions (its own and the translation cache's); 28 also leaves three
+# instances under PostgreSQL's default of 100 connections.
+POOL_SIZE = 12
+POOL_OVERFLOW = 16
+
 
 def create_engine(url: str) -> AsyncEngine:
     """An engine with each backend's needs: SQLite gets its folder, WAL and foreign keys."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(
+            url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": 30})
