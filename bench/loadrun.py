@@ -31,7 +31,7 @@ from bench.driver import (
     play,
 )
 from bench.procs import BotProcess, bot_env, echo_args, fresh_database
-from bot.emulator import BotApiEmulator
+from bot.emulator import BotApiEmulator, SimUser
 
 FIRST_USER = 5_000_000
 WARM_USER = 4_999_999
@@ -140,6 +140,10 @@ def open_loop(script: Script, kind: str, rate: float, seconds: float, seed: int 
 
     A user waits for the answer before it can be picked again; a start with no idle user is
     counted as skipped. Latencies of the first WARM_UP seconds are left out.
+
+    Users start spread evenly over the flow, as independent users are (user i of n at step
+    i * steps / n, reached before the clock starts). Started together, the round-robin picking
+    would keep them in step, and their hand-backs would come as one burst each round.
     """
 
     async def load(
@@ -148,7 +152,11 @@ def open_loop(script: Script, kind: str, rate: float, seconds: float, seed: int 
         counts = script.counts_for(kind)
         assert counts is not None
         rng = random.Random(seed)
-        idle, position = deque(user_ids), dict.fromkeys(user_ids, 0)
+        position = {uid: i * len(script.steps) // len(user_ids) for i, uid in enumerate(user_ids)}
+        await asyncio.gather(
+            *(_advance(emulator.user(uid), script, counts, kind, position[uid]) for uid in user_ids)
+        )
+        idle = deque(user_ids)
         kept = Played([], [])
         started = time.perf_counter()
 
@@ -179,6 +187,15 @@ def open_loop(script: Script, kind: str, rate: float, seconds: float, seed: int 
         return [kept]
 
     return load
+
+
+async def _advance(
+    user: SimUser, script: Script, counts: Sequence[int], kind: str, steps: int
+) -> None:
+    """Play the first `steps` steps, untimed."""
+    for step in range(steps):
+        await perform(user, script.steps[step], kind == "echo")
+        await user.next_replies(timeout=60, count=counts[step])
 
 
 async def measure(

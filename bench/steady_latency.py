@@ -90,8 +90,9 @@ def report(
         "",
         f"Poisson arrivals at half the maximum rate for {args.seconds:.0f} s per run (first 2 s "
         f"not timed), {args.repeats} runs, median (min-max); a pool of {POOL} users, each "
-        "waiting for its answer (a start finding none idle is skipped). Latency: update into "
-        "the emulator to the answer's last message. Target: p99 < 50 ms.",
+        "waiting for its answer (a start finding none idle is skipped), starting spread evenly "
+        "over the flow (user i of n at step i × steps / n) rather than all at the first. "
+        "Latency: update into the emulator to the answer's last message. Target: p99 < 50 ms.",
         "",
         "| backend | max updates/s | offered/s | achieved/s | steps timed | p50 ms | p95 ms | "
         "p99 ms | max ms | p99 without hand-back | skipped | target |",
