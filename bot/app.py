@@ -112,7 +112,11 @@ def _post_init(settings: Settings, clock: Callable[[], datetime], migrate: bool)
         if migrate:
             await upgrade(engine)
         catalogs = Catalogs.load()
-        services = Services(settings, catalogs, session_factory(engine), clock)
+        # Telegram gives getUpdates to one caller at a time (another gets 409 Conflict): a
+        # polling instance is alone with its users. Webhook instances may share them.
+        shared = settings.webhook_url is not None
+        sessions = session_factory(engine, shared_with_instances=shared)
+        services = Services(settings, catalogs, sessions, clock)
         if engine.dialect.name == "sqlite":
             services.one_at_a_time = asyncio.Lock()
         services.extras["engine"] = engine

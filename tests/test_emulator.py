@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import socket
 import struct
 import sys
 from collections.abc import AsyncIterator
@@ -40,6 +39,7 @@ from telegram.ext import (
 
 from bot.emulator import BotApiEmulator, SimUser
 from bot.emulator.__main__ import parse_args, serve
+from tests.conftest import free_port
 
 # PTB 22 warns on reading durations such as retry_after that they will become timedeltas.
 pytestmark = pytest.mark.filterwarnings(
@@ -54,13 +54,6 @@ def jpeg(width: int, height: int, body: bytes = b"pixels") -> bytes:
     """A JPEG header with a start-of-frame carrying the size, and some payload."""
     frame = struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
     return b"\xff\xd8\xff\xc0" + frame + body + b"\xff\xd9"
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,7 +13,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,13 @@ from bot.emulator import BotApiEmulator, SimUser
 from bot.emulator.fanout import RoundRobin, spread_webhook
 from bot.storage.models import EvidenceItem, Reminder
 from bot.storage.session import create_engine, session_factory
-from tests.conftest import TOKEN, _create_pg_database, _drop_pg_database, _pg_available
+from tests.conftest import (
+    TOKEN,
+    _create_pg_database,
+    _drop_pg_database,
+    _pg_available,
+    free_port,
+)
 from tests.images import tiny_jpeg
 from tests.test_reliability_helpers import (
     TEXTS,
@@ -59,12 +64,6 @@ async def pg_url() -> AsyncIterator[str]:
     name = await _create_pg_database()
     yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
     await _drop_pg_database(name)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _env(emulator: BotApiEmulator, url: str, **extra: str) -> dict[str, str]:
@@ -132,7 +131,7 @@ async def cluster(emulator: BotApiEmulator, pg_url: str) -> AsyncIterator[Cluste
     )  # fmt: skip
     assert await asyncio.wait_for(migrate.wait(), 60) == 0
     await seed_due(pg_url, REMINDERS, first_user=FIRST_REMINDER_USER)
-    instances = [Instance(emulator, pg_url, _free_port()) for _ in range(INSTANCES)]
+    instances = [Instance(emulator, pg_url, free_port()) for _ in range(INSTANCES)]
     router = spread_webhook(emulator, [instance.url for instance in instances])
     engine = create_engine(pg_url)
     cluster = Cluster(router, session_factory(engine), [])

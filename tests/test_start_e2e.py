@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 from bot.emulator import BotApiEmulator
 from bot.runner import Webhook
-from tests.conftest import BotStarter
+from tests.conftest import BotStarter, free_port
 
 GREETING_START = "Здравствуйте! Я Ябеда"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_start_over_polling(
@@ -35,7 +27,7 @@ async def test_start_over_polling(
 async def test_start_over_webhook_with_secret(
     emulator: BotApiEmulator, start_bot: BotStarter, database_url: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     hook = Webhook("127.0.0.1", port, f"http://127.0.0.1:{port}/telegram", "s3cret-token")
     await start_bot(database_url, webhook=hook)
     user = emulator.user(1002, first_name="Boris", language_code="en")

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import TelegramError
@@ -34,18 +35,40 @@ class Turn:
     deliver: Callable[[Update, BotContext], Awaitable[None]] | None = None
 
 
+# A connection that died while pooled (a database restart) fails the turn's first statement;
+# the pool is then renewed, so a second attempt gets a live one.
+OPENING_ATTEMPTS = 2
+
+
 @asynccontextmanager
 async def turn(update: Update, context: BotContext) -> AsyncIterator[Turn]:
+    for attempt in range(1, OPENING_ATTEMPTS + 1):
+        opened = False
+        try:
+            async with context.db() as session:
+                user = await _open(session, update)
+                opened = True
+                yield Turn(session, user, context.texts_for(user))
+            return
+        except DBAPIError as error:
+            # Only the opening read is tried again: nothing was written or sent yet.
+            if opened or not error.connection_invalidated or attempt == OPENING_ATTEMPTS:
+                raise
+            log.warning("update %s: a database connection had gone; reopening", update.update_id)
+
+
+async def _open(session: AsyncSession, update: Update) -> User:
+    """The update's user, locked for this unit of work, with the wait it ends cleared."""
     tg_user = update.effective_user
     chat = update.effective_chat
     assert tg_user is not None and chat is not None
-    async with context.db() as session:
-        await lock_user(session, tg_user.id)
-        user = await ensure_user(session, tg_user.id, chat.id, language_for(tg_user.language_code))
-        if user.awaiting is not None and _ends_wait(update):
-            # A handler that asks for typed text again sets it again in this unit of work.
-            user.awaiting = None
-        yield Turn(session, user, context.texts_for(user))
+    await lock_user(session, tg_user.id)
+    language = language_for(tg_user.language_code)
+    user = await ensure_user(session, tg_user.id, chat.id, language)
+    if user.awaiting is not None and _ends_wait(update):
+        # A handler that asks for typed text again sets it again in this unit of work.
+        user.awaiting = None
+    return user
 
 
 def _ends_wait(update: Update) -> bool:

@@ -25,9 +25,10 @@ def create_engine(url: str) -> AsyncEngine:
     """An engine with each backend's needs: SQLite gets its folder, WAL and foreign keys."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(
-            url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
-        )
+        # No pool_pre_ping: on asyncpg it costs three round trips per unit of work. A
+        # connection found dead instead invalidates the pool, and the turn is opened again
+        # (bot/handlers/common.turn).
+        return create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": 30})
@@ -45,5 +46,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+# session.info key: True when other bot instances may handle this bot's users at the same time.
+SHARED_WITH_INSTANCES = "shared_with_instances"
+
+
+def session_factory(
+    engine: AsyncEngine, *, shared_with_instances: bool = True
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that know whether another instance may write the same user's rows at once."""
+    info = {SHARED_WITH_INSTANCES: shared_with_instances}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)

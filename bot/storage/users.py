@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Base, Case, User
+from bot.storage.session import SHARED_WITH_INSTANCES
 
 
 async def ensure_user(
@@ -35,11 +36,13 @@ async def ensure_user(
 async def lock_user(session: AsyncSession, user_id: int) -> None:
     """Serialise one user's updates across bot instances, until this transaction ends.
 
-    One instance handles a user's updates one at a time already; several instances behind
-    one webhook may get two updates of one user at once, and both would read the same
-    position. SQLite has one writer, and one instance: nothing to do there.
+    One instance handles a user's updates one at a time already (bot/updates.py); several
+    instances behind one webhook may get two updates of one user at once, and both would read
+    the same position. SQLite has one writer, and one instance; an instance that polls is the
+    only one getting its bot's updates: nothing to do there, and no round trip to pay.
     """
-    if session.bind.dialect.name == "postgresql":
+    shared = session.info.get(SHARED_WITH_INSTANCES, True)
+    if shared and session.bind.dialect.name == "postgresql":
         await session.execute(select(func.pg_advisory_xact_lock(user_id)))
 
 
