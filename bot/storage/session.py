@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.storage.sqlite_driver import OneTripDBAPI
+
 # Connections per instance on PostgreSQL: bot/updates.py runs up to 12 updates at once, and a
 # hand-back holds two sessions (its own and the translation cache's); 28 also leaves three
 # instances under PostgreSQL's default of 100 connections.
@@ -31,7 +33,7 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": 30}, module=OneTripDBAPI())
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
