@@ -11,7 +11,6 @@ from bot.context import BotContext
 from bot.conversation import Walk
 from bot.i18n import Texts
 from bot.storage import cases as store
-from bot.storage.models import GeneratedText
 from bot.translation import add_pending
 from bot.ui import Say, data
 
@@ -58,18 +57,6 @@ async def english_words(
                 walk.session, walk.case.user_id, walk.case.id, key, text, context.now()
             )
     return english, pending
-
-
-async def keep_texts(walk: Walk, bodies: dict[str, str]) -> None:
-    """Store the case's latest texts, one row per kind."""
-    existing = {g.kind: g for g in await store.generated_texts(walk.session, walk.case)}
-    for kind, body in bodies.items():
-        if kind in existing:
-            existing[kind].body = body
-        else:
-            walk.session.add(
-                GeneratedText(user_id=walk.case.user_id, case_id=walk.case.id, kind=kind, body=body)
-            )
 
 
 def words_card(

@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handback import english_words, keep_texts
+from bot.handback import english_words
 from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.i18n import Texts
 from bot.storage import cases as store
@@ -58,7 +58,7 @@ async def report_results(walk: Walk, context: BotContext) -> list[Say]:
     facts[FROM_DISPUTE_FACT] = answers.get(FROM_DISPUTE_FACT)
     english, pending = await english_words(context, walk, facts, FREE_TEXT)
     texts = build_report_texts(facts, english, pending=frozenset(pending))
-    await keep_texts(walk, {"report_en": texts.en, "report_ru": texts.ru})
+    await store.save_texts(walk.session, walk.case, {"report_en": texts.en, "report_ru": texts.ru})
     walk.case.status = "ready"
     return _hand_back(walk, facts, report_kind(facts), texts)
 

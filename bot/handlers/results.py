@@ -7,7 +7,7 @@ from typing import Any
 from bot.checklist_view import checklist_text
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handback import english_words, keep_texts, words_card
+from bot.handback import english_words, words_card
 from bot.handlers import case_card
 from bot.handlers.report import report_offer, report_results
 from bot.i18n import Texts
@@ -42,8 +42,9 @@ async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
     advice = advise(facts, today=walk.today, rules=rules)
     items = checklist(facts, evidence)
     texts = build_dispute_texts(facts, advice, english, pending=frozenset(pending), checklist=items)
-    await keep_texts(
-        walk,
+    await store.save_texts(
+        walk.session,
+        walk.case,
         {
             "dispute_short_en": texts.short_en,
             "dispute_full_en": texts.full_en,

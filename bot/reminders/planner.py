@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reminders.timeline import as_utc, rules_for, timeline_of, zone_of
@@ -48,9 +49,13 @@ async def sync_case(
         if row.status in NOT_SENT and (row.deadline_kind, row.deadline) not in applies:
             row.status = "cancelled"
     plan = plan_reminders(deadlines, rules_for(user, planning.rules), tz, now)
+    new_rows: list[dict[str, Any]] = []
     for planned in plan:
-        _apply(session, case, rows.get(planned.kind), planned, retime)
-    _plan_replan(session, case, rows.get(REPLAN), deadlines, tz)
+        _apply(new_rows, case, rows.get(planned.kind), planned, retime)
+    _plan_replan(new_rows, case, rows.get(REPLAN), deadlines, tz)
+    if new_rows:
+        # One statement for all of them: the ORM inserts rows with generated ids one by one.
+        await session.execute(insert(Reminder), new_rows)
     await session.flush()
     poke_after_commit(session, planning.poke, [p.due_at for p in plan])
     return deadlines
@@ -115,7 +120,7 @@ async def _rows(session: AsyncSession, case: Case) -> list[Reminder]:
 
 
 def _apply(
-    session: AsyncSession,
+    new_rows: list[dict[str, Any]],
     case: Case,
     row: Reminder | None,
     planned: PlannedReminder,
@@ -123,17 +128,8 @@ def _apply(
 ) -> None:
     """One planned reminder onto its row: new, moved, revived, re-timed or left alone."""
     if row is None:
-        session.add(
-            Reminder(
-                user_id=case.user_id,
-                case_id=case.id,
-                kind=planned.kind,
-                deadline_kind=planned.deadline_kind,
-                deadline=planned.deadline,
-                due_at=planned.due_at,
-                status="pending",
-                attempts=0,
-            )
+        new_rows.append(
+            _new_row(case, planned.kind, planned.due_at, planned.deadline_kind, planned.deadline)
         )
         return
     moved = (row.deadline_kind, row.deadline) != (planned.deadline_kind, planned.deadline)
@@ -154,8 +150,24 @@ def _reset(row: Reminder, planned: PlannedReminder) -> None:
     row.message_id = None
 
 
+def _new_row(
+    case: Case, kind: str, due_at: datetime, deadline_kind: str | None, deadline: date | None
+) -> dict[str, Any]:
+    """A pending reminder row; every new row has the same keys, so that they go in one insert."""
+    return {
+        "user_id": case.user_id,
+        "case_id": case.id,
+        "kind": kind,
+        "deadline_kind": deadline_kind,
+        "deadline": deadline,
+        "due_at": due_at,
+        "status": "pending",
+        "attempts": 0,
+    }
+
+
 def _plan_replan(
-    session: AsyncSession,
+    new_rows: list[dict[str, Any]],
     case: Case,
     row: Reminder | None,
     deadlines: list[Deadline],
@@ -169,11 +181,7 @@ def _plan_replan(
     day = min(d.due for d in deadlines) + timedelta(days=1)
     at = datetime.combine(day, REPLAN_AT, tzinfo=tz).astimezone(UTC)
     if row is None:
-        session.add(
-            Reminder(
-                user_id=case.user_id, case_id=case.id, kind=REPLAN, due_at=at, status="pending"
-            )
-        )
+        new_rows.append(_new_row(case, REPLAN, at, None, None))
         return
     row.due_at, row.status, row.attempts = at, "pending", 0
     row.claimed_by = row.lease_until = None

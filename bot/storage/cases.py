@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ids import parse_id
@@ -111,6 +111,22 @@ async def count_cases(session: AsyncSession, user: User) -> int:
 async def generated_texts(session: AsyncSession, case: Case) -> list[GeneratedText]:
     rows = await session.scalars(select(GeneratedText).where(GeneratedText.case_id == case.id))
     return list(rows)
+
+
+async def save_texts(session: AsyncSession, case: Case, bodies: dict[str, str]) -> None:
+    """The case's latest text of each kind: existing rows updated, the others inserted."""
+    existing = {text.kind: text for text in await generated_texts(session, case)}
+    new_rows = []
+    for kind, body in bodies.items():
+        if kind in existing:
+            existing[kind].body = body
+        else:
+            new_rows.append(
+                {"user_id": case.user_id, "case_id": case.id, "kind": kind, "body": body}
+            )
+    if new_rows:
+        # One statement for all of them: the ORM inserts rows with generated ids one by one.
+        await session.execute(insert(GeneratedText), new_rows)
 
 
 async def user_of(session: AsyncSession, user_id: int) -> User | None:

@@ -5,7 +5,8 @@ the event loop on the way back. SQLAlchemy's adapter makes four such trips per s
 (open a cursor, execute, fetch, close) and one more to roll back a connection that has just
 committed. Under load each trip also waits its turn in a busy loop, and on SQLite units of
 work take turns (bot/context.py): the trips, not SQLite, set the pace (bench/RESULTS.md).
-Here a statement is one trip, and a rollback or commit with no transaction open is none.
+Here a statement (or one statement for many rows) is one trip, and a rollback or commit with
+no transaction open is none.
 
 The single trip goes through aiosqlite's call queue, as SQLAlchemy's own isolation-level
 setter does; everything else is SQLAlchemy's adapter unchanged.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -43,15 +44,29 @@ def _run_statement(connection: sqlite3.Connection, operation: str, parameters: A
         cursor.close()
 
 
+def _run_many(connection: sqlite3.Connection, operation: str, rows: Any) -> Outcome:
+    """Runs on aiosqlite's thread: one statement for many rows (a bulk insert)."""
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(operation, rows)
+        return None, (), cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        connection = self._connection
+        self._one_trip(partial(_run_statement, self._connection._conn, operation, parameters))
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._one_trip(partial(_run_many, self._connection._conn, operation, seq_of_parameters))
+
+    def _one_trip(self, call: Callable[[], Outcome]) -> None:
         try:
             future = asyncio.get_running_loop().create_future()
-            call = partial(_run_statement, connection._conn, operation, parameters)
-            connection._tx.put_nowait((future, call))
+            self._connection._tx.put_nowait((future, call))
             description, rows, rowcount, lastrowid = self.await_(future)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
