@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -32,23 +32,16 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 Outcome = tuple[Any, Sequence[Any], int, int | None]
 
 
-def _run_statement(connection: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
-    """Runs on aiosqlite's thread: the whole statement, rows included."""
+def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
+    """Runs on aiosqlite's thread: the whole statement, rows included (or one for many rows)."""
     cursor = connection.cursor()
     try:
-        cursor.execute(operation, () if parameters is None else parameters)
+        if many:
+            cursor.executemany(operation, parameters)
+        else:
+            cursor.execute(operation, () if parameters is None else parameters)
         if cursor.description:
             return cursor.description, cursor.fetchall(), -1, -1
-        return None, (), cursor.rowcount, cursor.lastrowid
-    finally:
-        cursor.close()
-
-
-def _run_many(connection: sqlite3.Connection, operation: str, rows: Any) -> Outcome:
-    """Runs on aiosqlite's thread: one statement for many rows (a bulk insert)."""
-    cursor = connection.cursor()
-    try:
-        cursor.executemany(operation, rows)
         return None, (), cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
@@ -58,15 +51,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        self._one_trip(partial(_run_statement, self._connection._conn, operation, parameters))
+        self._one_trip(operation, parameters, many=False)
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        self._one_trip(partial(_run_many, self._connection._conn, operation, seq_of_parameters))
+        self._one_trip(operation, seq_of_parameters, many=True)
 
-    def _one_trip(self, call: Callable[[], Outcome]) -> None:
+    def _one_trip(self, operation: str, parameters: Any, *, many: bool) -> None:
+        connection = self._connection
         try:
             future = asyncio.get_running_loop().create_future()
-            self._connection._tx.put_nowait((future, call))
+            call = partial(_run, connection._conn, operation, parameters, many)
+            connection._tx.put_nowait((future, call))
             description, rows, rowcount, lastrowid = self.await_(future)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
