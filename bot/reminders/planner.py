@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reminders.timeline import as_utc, rules_for, timeline_of, zone_of
 from bot.storage.models import Case, CaseEvent, Reminder, User
+from bot.storage.session import insert_rows
 from flows.deadlines import Deadline, compute_deadlines
 from flows.rules import Rules
 from flows.schedule import PlannedReminder, plan_reminders
@@ -53,9 +54,7 @@ async def sync_case(
     for planned in plan:
         _apply(new_rows, case, rows.get(planned.kind), planned, retime)
     _plan_replan(new_rows, case, rows.get(REPLAN), deadlines, tz)
-    if new_rows:
-        # One statement for all of them: the ORM inserts rows with generated ids one by one.
-        await session.execute(insert(Reminder), new_rows)
+    await insert_rows(session, Reminder, new_rows)
     await session.flush()
     poke_after_commit(session, planning.poke, [p.due_at for p in plan])
     return deadlines

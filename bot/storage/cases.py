@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ids import parse_id
 from bot.storage.models import Case, EvidenceItem, GeneratedText, User
+from bot.storage.session import insert_rows
 
 GROUP_KEY = "acts"
 
@@ -124,9 +125,7 @@ async def save_texts(session: AsyncSession, case: Case, bodies: dict[str, str]) 
             new_rows.append(
                 {"user_id": case.user_id, "case_id": case.id, "kind": kind, "body": body}
             )
-    if new_rows:
-        # One statement for all of them: the ORM inserts rows with generated ids one by one.
-        await session.execute(insert(GeneratedText), new_rows)
+    await insert_rows(session, GeneratedText, new_rows)
 
 
 async def user_of(session: AsyncSession, user_id: int) -> User | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -60,3 +60,13 @@ def session_factory(
     """Sessions that know whether another instance may write the same user's rows at once."""
     info = {SHARED_WITH_INSTANCES: shared_with_instances}
     return async_sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+async def insert_rows(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all have the same keys, in one statement.
+
+    The ORM inserts objects whose ids the database generates one at a time, which is one trip
+    per row on SQLite; nothing here needs the new objects back.
+    """
+    if rows:
+        await session.execute(insert(model), rows)
