@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.context import BotContext
@@ -25,37 +25,70 @@ def own_key(field: str) -> str:
     return field + OWN_SUFFIX
 
 
-async def english_words(
-    context: BotContext, walk: Walk, facts: dict[str, Any], fields: Iterable[str]
-) -> tuple[dict[str, str], set[str]]:
-    """The buyer's words in English: their own wording, else a machine translation.
+# Each of the buyer's Russian texts with its machine translation; None: no provider managed now.
+Translated = Mapping[str, str | None]
 
-    A field the translator cannot do now is left pending, and a pending row is queued in the
-    same unit of work so that the background retry survives a restart.
-    """
-    answers = walk.answers()
-    wanted = {
+
+def _russian(facts: dict[str, Any], fields: Iterable[str]) -> dict[str, str]:
+    return {
         key: text
         for key in fields
         if isinstance(text := facts.get(key), str) and CYRILLIC.search(text)
     }
-    english = {key: answers[own_key(key)] for key in wanted if answers.get(own_key(key))}
-    to_translate = {key: text for key, text in wanted.items() if key not in english}
+
+
+def buyer_texts(walk: Walk, facts: dict[str, Any], fields: Iterable[str]) -> dict[str, str]:
+    """The fields whose Russian words go to the translator: those not given in own English."""
+    answers = walk.answers()
+    return {
+        key: text for key, text in _russian(facts, fields).items() if not answers.get(own_key(key))
+    }
+
+
+async def translate_texts(context: BotContext, owner_id: int, texts: Iterable[str]) -> Translated:
+    """Each text's English, made outside any unit of work: a translator may take seconds."""
     translator = context.services.extras.get("translator")
-    if translator is None:
-        return english, set(to_translate)
+    unique = list(dict.fromkeys(texts))
+    if translator is None or not unique:
+        return {}
     results = await asyncio.gather(
-        *(translator.translate(text, owner_id=walk.case.user_id) for text in to_translate.values())
+        *(translator.translate(text, owner_id=owner_id) for text in unique)
     )
+    return {
+        text: result.text if result.translated else None
+        for text, result in zip(unique, results, strict=True)
+    }
+
+
+async def english_words(
+    context: BotContext,
+    walk: Walk,
+    facts: dict[str, Any],
+    fields: Iterable[str],
+    translated: Translated | None = None,
+) -> tuple[dict[str, str], set[str]]:
+    """The buyer's words in English: their own wording, else a machine translation.
+
+    `translated` holds translations made before this unit of work; a text missing from it
+    (changed since) is not translated here but left pending, as is a text no provider managed.
+    A pending row is queued in the same unit of work so that the background retry survives a
+    restart. Without `translated` the texts are translated here (their English is cached).
+    """
+    answers = walk.answers()
+    russian = _russian(facts, fields)
+    english = {key: answers[own_key(key)] for key in russian if answers.get(own_key(key))}
+    to_translate = {key: text for key, text in russian.items() if key not in english}
+    if context.services.extras.get("translator") is None:
+        return english, set(to_translate)
+    if translated is None:
+        translated = await translate_texts(context, walk.case.user_id, to_translate.values())
     pending: set[str] = set()
-    for (key, text), result in zip(to_translate.items(), results, strict=True):
-        if result.translated:
-            english[key] = result.text
-        else:
-            pending.add(key)
-            await add_pending(
-                walk.session, walk.case.user_id, walk.case.id, key, text, context.now()
-            )
+    for key, text in to_translate.items():
+        if (done := translated.get(text)) is not None:
+            english[key] = done
+            continue
+        pending.add(key)
+        await add_pending(walk.session, walk.case.user_id, walk.case.id, key, text, context.now())
     return english, pending
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.emulator import BotApiEmulator
 from bot.runner import stop
 from tests.conftest import BotStarter
@@ -91,3 +93,36 @@ async def test_own_wording_replaces_the_machine_english(
     full = _full_english(dialog.text)
     assert "The parcel never arrived; tracking has been stuck since August." in full
     assert MARK not in full
+
+
+async def test_a_slow_translator_keeps_no_other_buyer_waiting(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    translation_server: FakeTranslationServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One buyer's texts wait for the translator; another buyer's answer is not held behind."""
+    monkeypatch.setattr(translation_server, "slow_delay", 4.0)
+    translation_server.set_mode(Mode.SLOW)
+    await start_bot(sqlite_url)
+    waiting = Dialog(emulator.user(6004, language_code="ru"))
+    other = Dialog(emulator.user(6005, language_code="ru"))
+    await not_arrived_until_description(waiting)
+    await waiting.tap("Готово, доказательства все")
+    await waiting.say(WORDS)
+    await other.say("/new")
+    await waiting.user.press("Всё верно — получить тексты")
+    await asyncio.sleep(1)  # the translator now holds the hand-back
+    assert translation_server.count() == 1
+    assert not waiting.user.unread()
+
+    await other.user.press("Посылка не пришла")
+    answer = await other.user.next_replies(timeout=15)
+
+    assert "Статус давно не меняется" in [label for row in answer[0].buttons for label, _ in row]
+    assert not waiting.user.unread(), "the other buyer waited for this one's translation"
+    handed_back = await _wait_for(waiting, "Полный текст")
+    await asyncio.sleep(1)
+    handed_back += [reply.text for reply in waiting.user.unread()]
+    assert MARK not in _full_english("\n---\n".join(handed_back))

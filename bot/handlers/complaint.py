@@ -9,7 +9,7 @@ from bot.conversation import Walk
 from bot.handback import AWAITING, accept_own_wording
 from bot.handlers.case_card import typed_awaited
 from bot.handlers.common import Turn, answer_callback, case_button, send, turn
-from bot.handlers.results import results_if_complete
+from bot.handlers.results import deliver_results
 from bot.storage import cases as store
 from bot.storage.models import Case
 from bot.ui import Say, data
@@ -78,7 +78,7 @@ async def _open_existing(t: Turn, case: Case, _parts: list[str], context: BotCon
     t.user.active_case_id = case.id
     walk = _walk(t, case, context)
     if walk.position() is None:
-        t.deliver = _deliver_results
+        t.deliver = deliver_results
     return [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
 
 
@@ -99,7 +99,7 @@ async def on_text(update: Update, context: BotContext) -> None:
             says, deliver = await _typed(_walk(t, case, context), message.text or "")
     await send(update, context, says)
     if deliver:
-        await _deliver_results(update, context)
+        await deliver_results(update, context)
 
 
 async def _typed(walk: Walk, text: str) -> tuple[list[Say], bool]:
@@ -129,7 +129,7 @@ async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotCont
         else [Say(t.texts("conversation.stale_button"))]
     )
     if was_open and walk.position() is None:
-        t.deliver = _deliver_results
+        t.deliver = deliver_results
     return says
 
 
@@ -145,12 +145,3 @@ async def _apply_button(walk: Walk, parts: list[str]) -> list[Say]:
     if area == "nav" and action == "skip" and len(parts) == 4:
         return await walk.skip(parts[3])
     return [Say(walk.texts("conversation.stale_button")), *await walk.ask()]
-
-
-async def _deliver_results(update: Update, context: BotContext) -> None:
-    async with turn(update, context) as t:
-        case = await store.active_case(t.session, t.user)
-        if case is None:
-            return
-        says = await results_if_complete(_walk(t, case, context), context)
-    await send(update, context, says)

@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handback import english_words
+from bot.handback import Translated, buyer_texts, english_words
 from bot.handlers.common import Turn, answer_callback, case_button, send, turn
 from bot.i18n import Texts
 from bot.storage import cases as store
@@ -45,7 +45,14 @@ async def start_report(update: Update, context: BotContext) -> None:
     await send(update, context, says)
 
 
-async def report_results(walk: Walk, context: BotContext) -> list[Say]:
+def report_words(walk: Walk) -> dict[str, str]:
+    """The buyer's words a complete report's hand-back sends to the translator."""
+    return buyer_texts(walk, applicable_facts(walk.flow, walk.answers()), FREE_TEXT)
+
+
+async def report_results(
+    walk: Walk, context: BotContext, translated: Translated | None = None
+) -> list[Say]:
     """The hand-back of a complete report: what to pick, the texts, where to submit."""
     if walk.case.flow != REPORT.name or walk.position() is not None:
         return []
@@ -56,7 +63,7 @@ async def report_results(walk: Walk, context: BotContext) -> list[Say]:
         return [_finished(walk.texts)]
     facts[EVIDENCE_FACT] = [e.label for e in await store.case_evidence(walk.session, walk.case)]
     facts[FROM_DISPUTE_FACT] = answers.get(FROM_DISPUTE_FACT)
-    english, pending = await english_words(context, walk, facts, FREE_TEXT)
+    english, pending = await english_words(context, walk, facts, FREE_TEXT, translated)
     texts = build_report_texts(facts, english, pending=frozenset(pending))
     await store.save_texts(walk.session, walk.case, {"report_en": texts.en, "report_ru": texts.ru})
     walk.case.status = "ready"

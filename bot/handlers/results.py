@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
+
 from bot.checklist_view import checklist_text
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handback import english_words, words_card
+from bot.handback import Translated, buyer_texts, english_words, translate_texts, words_card
 from bot.handlers import case_card
-from bot.handlers.report import report_offer, report_results
+from bot.handlers.common import Turn, send, turn
+from bot.handlers.report import report_offer, report_results, report_words
 from bot.i18n import Texts
 from bot.storage import cases as store
+from bot.storage.models import Case
 from bot.ui import Say, data
 from flows.advisor import Advice, advise, advisor_rules
 from flows.checklist import checklist
@@ -21,23 +25,57 @@ from flows.texts import build_dispute_texts, format_money, localize
 FREE_TEXT = ("description", "inside_what", "item_name")
 
 
-async def results_if_complete(walk: Walk, context: BotContext) -> list[Say]:
+async def deliver_results(update: Update, context: BotContext) -> None:
+    """Hand back the active case's texts, its buyer's words translated first.
+
+    The translation happens between two units of work: a translator may take seconds, and on
+    SQLite every other user's unit of work would wait for the one held open meanwhile.
+    """
+    async with turn(update, context) as t:
+        case = await store.active_case(t.session, t.user)
+        words = words_to_translate(_walk(t, case, context)) if case else {}
+    translated = await translate_texts(context, t.user.id, words.values())
+    async with turn(update, context) as t:
+        case = await store.active_case(t.session, t.user)
+        walk = _walk(t, case, context) if case else None
+        says = await results_if_complete(walk, context, translated) if walk else []
+    await send(update, context, says)
+
+
+def _walk(t: Turn, case: Case, context: BotContext) -> Walk:
+    return Walk(t.session, case, t.texts, context.today(t.user))
+
+
+def words_to_translate(walk: Walk) -> dict[str, str]:
+    """The buyer's words the hand-back of this case would send to the translator."""
+    if walk.position() is not None:
+        return {}
+    if walk.case.flow == "report":
+        return report_words(walk)
+    return buyer_texts(walk, _facts(walk.answers()), FREE_TEXT)
+
+
+async def results_if_complete(
+    walk: Walk, context: BotContext, translated: Translated | None = None
+) -> list[Say]:
     """What a finished case hands back: dispute texts, or a report's texts."""
     if walk.position() is not None:
         return []
     if walk.case.flow == "report":
-        return await report_results(walk, context)
-    return await _dispute_results(walk, context)
+        return await report_results(walk, context, translated)
+    return await _dispute_results(walk, context, translated)
 
 
-async def _dispute_results(walk: Walk, context: BotContext) -> list[Say]:
+async def _dispute_results(
+    walk: Walk, context: BotContext, translated: Translated | None
+) -> list[Say]:
     """The hand-back messages, each text in its own message so it copies cleanly on a phone."""
     facts = _facts(walk.answers())
     evidence = [
         {"media": e.media, "label": e.label}
         for e in await store.case_evidence(walk.session, walk.case)
     ]
-    english, pending = await english_words(context, walk, facts, FREE_TEXT)
+    english, pending = await english_words(context, walk, facts, FREE_TEXT, translated)
     rules = advisor_rules(context.services.extras["rules"], facts.get("site"))
     advice = advise(facts, today=walk.today, rules=rules)
     items = checklist(facts, evidence)

@@ -7,15 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
-from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext, Services
 from bot.conversation import Walk
 from bot.handback import AWAITING
-from bot.handlers.common import Turn, case_button, send, turn
-from bot.handlers.results import results_if_complete
+from bot.handlers.common import Turn, case_button
+from bot.handlers.results import deliver_results, results_if_complete
 from bot.storage import cases as store
 from bot.storage.models import Case, PendingTranslation
 from bot.storage.users import lock_user
@@ -121,16 +120,8 @@ async def _words(t: Turn, case: Case, parts: list[str], context: BotContext) -> 
         store.save_answer(case, AWAITING, parts[3])
         return [Say(t.texts("words.own_ask"))]
     t.user.active_case_id = case.id
-    t.deliver = _redeliver
+    t.deliver = deliver_results
     return []
-
-
-async def _redeliver(update: Update, context: BotContext) -> None:
-    async with turn(update, context) as t:
-        case = await store.active_case(t.session, t.user)
-        walk = Walk(t.session, case, t.texts, context.today(t.user)) if case else None
-        says = await results_if_complete(walk, context) if walk else []
-    await send(update, context, says)
 
 
 words_button = case_button(_words)
