@@ -24,6 +24,10 @@ from bot.ui import Say, message_parts
 log = logging.getLogger(__name__)
 
 
+# What to do once a turn's replies are sent, outside its unit of work (the hand-back).
+Deliver = Callable[[Update, BotContext], Awaitable[None]]
+
+
 @dataclass
 class Turn:
     """One update's unit of work: its session, its user and the user's texts."""
@@ -31,8 +35,7 @@ class Turn:
     session: AsyncSession
     user: User
     texts: Texts
-    # What to do once the replies are sent, outside the unit of work (the hand-back).
-    deliver: Callable[[Update, BotContext], Awaitable[None]] | None = None
+    deliver: Deliver | None = None
 
 
 # A connection that died while pooled (a database restart) fails the turn's first statement;

@@ -8,8 +8,8 @@ from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import AWAITING, accept_own_wording
 from bot.handlers.case_card import typed_awaited
-from bot.handlers.common import Turn, answer_callback, case_button, send, turn
-from bot.handlers.results import deliver_results
+from bot.handlers.common import Deliver, Turn, answer_callback, case_button, send, turn
+from bot.handlers.results import results_delivery, walk_of
 from bot.storage import cases as store
 from bot.storage.models import Case
 from bot.ui import Say, data
@@ -19,17 +19,13 @@ MAX_LISTED = 20
 TOPICS = {"complaint": ("problem", "complaint.problem."), "report": ("report_type", "report.type.")}
 
 
-def _walk(t: Turn, case: Case, context: BotContext) -> Walk:
-    return Walk(t.session, case, t.texts, context.today(t.user))
-
-
 async def new_case(update: Update, context: BotContext) -> None:
     await answer_callback(update)
     async with turn(update, context) as t:
         case = await store.open_case(t.session, t.user, "complaint")
         says = [
             Say(t.texts("complaint.opened", case_id=case.id)),
-            *await _walk(t, case, context).ask(),
+            *await walk_of(t, case, context).ask(),
         ]
     await send(update, context, says)
 
@@ -76,9 +72,9 @@ async def _case_label(t: Turn, case: Case) -> str:
 async def _open_existing(t: Turn, case: Case, _parts: list[str], context: BotContext) -> list[Say]:
     """`case:open:ID` from /cases: continue where it stands, or hand its texts back again."""
     t.user.active_case_id = case.id
-    walk = _walk(t, case, context)
+    walk = walk_of(t, case, context)
     if walk.position() is None:
-        t.deliver = deliver_results
+        t.deliver = results_delivery(walk)
     return [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
 
 
@@ -88,7 +84,7 @@ open_existing = case_button(_open_existing, case_at=2)
 async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
-    deliver = False
+    deliver: Deliver | None = None
     async with turn(update, context) as t:
         case = await store.active_case(t.session, t.user)
         if t.user.awaiting is not None:
@@ -96,10 +92,12 @@ async def on_text(update: Update, context: BotContext) -> None:
         elif case is None:
             says = [Say(t.texts("conversation.no_case"), _begin_button(t))]
         else:
-            says, deliver = await _typed(_walk(t, case, context), message.text or "")
+            walk = walk_of(t, case, context)
+            says, complete = await _typed(walk, message.text or "")
+            deliver = results_delivery(walk) if complete else None
     await send(update, context, says)
-    if deliver:
-        await deliver_results(update, context)
+    if deliver is not None:
+        await deliver(update, context)
 
 
 async def _typed(walk: Walk, text: str) -> tuple[list[Say], bool]:
@@ -121,7 +119,7 @@ def _begin_button(t: Turn) -> list[list[tuple[str, str]]]:
 async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """Answers (`q:case:key:value`) and navigation (`nav:case:back|skip:key`)."""
     t.user.active_case_id = case.id
-    walk = _walk(t, case, context)
+    walk = walk_of(t, case, context)
     was_open = walk.position() is not None
     says = (
         await _apply_button(walk, parts)
@@ -129,7 +127,7 @@ async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotCont
         else [Say(t.texts("conversation.stale_button"))]
     )
     if was_open and walk.position() is None:
-        t.deliver = deliver_results
+        t.deliver = results_delivery(walk)
     return says
 
 

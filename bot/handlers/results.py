@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import Translated, buyer_texts, english_words, translate_texts, words_card
 from bot.handlers import case_card
-from bot.handlers.common import Turn, send, turn
+from bot.handlers.common import Deliver, Turn, send, turn
 from bot.handlers.report import report_offer, report_results, report_words
 from bot.i18n import Texts
 from bot.storage import cases as store
@@ -25,24 +25,27 @@ from flows.texts import build_dispute_texts, format_money, localize
 FREE_TEXT = ("description", "inside_what", "item_name")
 
 
-async def deliver_results(update: Update, context: BotContext) -> None:
-    """Hand back the active case's texts, its buyer's words translated first.
+def results_delivery(walk: Walk) -> Deliver:
+    """The hand-back of a case this unit of work found complete (a turn's `deliver`).
 
-    The translation happens between two units of work: a translator may take seconds, and on
-    SQLite every other user's unit of work would wait for the one held open meanwhile.
+    The buyer's words to translate are read now, from the case at hand; they are translated
+    after this unit of work and before the one that stores the texts: a translator may take
+    seconds, and on SQLite every other user's unit of work would wait for one held open.
     """
-    async with turn(update, context) as t:
-        case = await store.active_case(t.session, t.user)
-        words = words_to_translate(_walk(t, case, context)) if case else {}
-    translated = await translate_texts(context, t.user.id, words.values())
-    async with turn(update, context) as t:
-        case = await store.active_case(t.session, t.user)
-        walk = _walk(t, case, context) if case else None
-        says = await results_if_complete(walk, context, translated) if walk else []
-    await send(update, context, says)
+    owner, words = walk.case.user_id, words_to_translate(walk)
+
+    async def deliver(update: Update, context: BotContext) -> None:
+        translated = await translate_texts(context, owner, words.values())
+        async with turn(update, context) as t:
+            case = await store.active_case(t.session, t.user)
+            walk = walk_of(t, case, context) if case else None
+            says = await results_if_complete(walk, context, translated) if walk else []
+        await send(update, context, says)
+
+    return deliver
 
 
-def _walk(t: Turn, case: Case, context: BotContext) -> Walk:
+def walk_of(t: Turn, case: Case, context: BotContext) -> Walk:
     return Walk(t.session, case, t.texts, context.today(t.user))
 
 
