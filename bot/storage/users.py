@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Base, Case, User
 from bot.storage.session import SHARED_WITH_INSTANCES
+
+# Every update runs this query. Built once, it is also keyed for SQLAlchemy's statement cache
+# once: the key is memoized on the statement, where a statement built per call is walked anew.
+USER_WITH_ACTIVE_CASE = (
+    select(User, Case)
+    .outerjoin(Case, Case.id == User.active_case_id)
+    .where(User.id == bindparam("user_id"))
+)
 
 
 async def ensure_user(
@@ -17,8 +25,7 @@ async def ensure_user(
     The user's active case comes in the same query, so that the update's later lookups of it
     (`active_case`) find it in the session.
     """
-    joined = select(User, Case).outerjoin(Case, Case.id == User.active_case_id)
-    row = (await session.execute(joined.where(User.id == user_id))).first()
+    row = (await session.execute(USER_WITH_ACTIVE_CASE, {"user_id": user_id})).first()
     user = row[0] if row is not None else None
     if row is not None:
         # The session's identity map holds objects weakly: keep the case for this unit of work.
