@@ -31,6 +31,8 @@ from bot.emulator import BotApiEmulator
 from bot.storage.models import Case
 from bot.storage.session import create_engine, session_factory
 from tests.conftest import TOKEN
+from tests.dialog import Dialog, not_arrived_until_description
+from tests.fakes.translation_server import FakeTranslationServer, Mode
 from tests.test_reliability_helpers import (
     CaseView,
     Sessions,
@@ -259,3 +261,38 @@ async def test_sigkill_at_random_moments_loses_nothing_acknowledged(
     assert log_problems(summary.logs) == []
     assert summary.rounds == ROUNDS
     assert summary.finished_cases >= USERS
+
+
+async def test_a_kill_before_the_texts_went_out_hands_them_back_on_the_next_message(
+    emulator: BotApiEmulator,
+    tmp_path: Path,
+    translation_server: FakeTranslationServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The last answer is stored, the texts are not: the buyer's next tap or text gets them."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'handback.sqlite3'}"
+    monkeypatch.setattr(translation_server, "slow_delay", 10.0)
+    bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
+    taps, types = (Dialog(emulator.user(uid, language_code="ru")) for uid in (711_001, 711_002))
+    try:
+        for dialog in (taps, types):
+            await not_arrived_until_description(dialog)
+            await dialog.tap("Готово, доказательства все")
+            await dialog.say("Посылка не пришла, трек стоит с августа.")
+        translation_server.set_mode(Mode.SLOW)
+        for dialog in (taps, types):
+            await dialog.user.press("Всё верно — получить тексты")
+        await asyncio.sleep(2)  # both hand-backs now wait for the translator
+        await bot.kill()
+        translation_server.reset()
+        assert not [r for d in (taps, types) for r in d.user.unread() if "Order" in r.text]
+
+        bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
+        await taps.tap("Всё верно — получить тексты")
+        await types.say("Где мои тексты?")
+    finally:
+        await bot.terminate()
+        bot.output()
+    for dialog in (taps, types):
+        assert "Короткий текст на английском" in dialog.text
+        assert "Эта жалоба уже готова" not in dialog.text
