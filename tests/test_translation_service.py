@@ -245,7 +245,8 @@ async def test_identical_concurrent_requests_reach_the_provider_once(
     fake: FakeTranslationServer,
 ) -> None:
     fake.latency = 0.2
-    async with running(fake) as service:
+    # A timeout well above the latency: a retry on a busy machine would count a second request.
+    async with running(fake, timeout=5.0) as service:
         texts = [PARCEL] * 4 + ["  Посылка  пришла пустая,\tвес 508 г. "]
         results = await asyncio.gather(*(service.translate(t, owner_id=1) for t in texts))
     assert {result.text for result in results} == {PARCEL_EN}
