@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
+from bot.conversation import Walk
 from bot.i18n import Texts, language_for
 from bot.ids import parse_id
 from bot.storage.cases import owned_case
@@ -72,6 +73,11 @@ async def _open(session: AsyncSession, update: Update) -> User:
         # A handler that asks for typed text again sets it again in this unit of work.
         user.awaiting = None
     return user
+
+
+def walk_of(t: Turn, case: Case, context: BotContext) -> Walk:
+    """The case's flow as this turn's user walks it, on the user's own calendar day."""
+    return Walk(t.session, case, t.texts, context.today(t.user))
 
 
 def _ends_wait(update: Update) -> bool:

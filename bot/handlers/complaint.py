@@ -8,8 +8,16 @@ from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import AWAITING, accept_own_wording
 from bot.handlers.case_card import typed_awaited
-from bot.handlers.common import Deliver, Turn, answer_callback, case_button, send, turn
-from bot.handlers.results import results_delivery, walk_of
+from bot.handlers.common import (
+    Deliver,
+    Turn,
+    answer_callback,
+    case_button,
+    send,
+    turn,
+    walk_of,
+)
+from bot.handlers.results import results_delivery
 from bot.storage import cases as store
 from bot.storage.models import Case
 from bot.ui import Say, data

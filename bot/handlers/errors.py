@@ -8,8 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError
 
 from bot.context import BotContext
-from bot.conversation import Walk
-from bot.handlers.common import turn
+from bot.handlers.common import turn, walk_of
 from bot.storage.cases import active_case
 from bot.ui import Say
 
@@ -45,7 +44,7 @@ async def _where_we_are(update: Update, context: BotContext) -> list[Say]:
     try:
         async with turn(update, context) as t:
             case = await active_case(t.session, t.user)
-            walk = Walk(t.session, case, t.texts, context.today(t.user)) if case else None
+            walk = walk_of(t, case, context) if case else None
             question = await walk.ask() if walk else []
             if question:
                 return [Say(t.texts("error.resume")), *question]

@@ -8,7 +8,7 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handlers.common import Turn, case_button, send, text_reply, turn
+from bot.handlers.common import Turn, case_button, send, text_reply, turn, walk_of
 from bot.storage import cases as store
 from bot.storage.models import Case, EvidenceItem
 from bot.storage.users import lock_user
@@ -60,7 +60,7 @@ async def on_media(update: Update, context: BotContext) -> None:
             forwarded=message.forward_origin is not None,
             caption=message.caption,
         )
-        walk = Walk(t.session, case, t.texts, context.today(t.user))
+        walk = walk_of(t, case, context)
         says = await _after_media(t, walk, item, context, opened)
     await send(update, context, says)
 
@@ -131,7 +131,7 @@ async def _label(t: Turn, case: Case, parts: list[str], context: BotContext) -> 
     if len(parts) != 4 or parts[3] not in LABELS:
         return [Say(t.texts("conversation.stale_button"))]
     await store.label_evidence(t.session, case, parts[2], parts[3])
-    walk = Walk(t.session, case, t.texts, context.today(t.user))
+    walk = walk_of(t, case, context)
     note = t.texts("evidence.labelled", label=t.texts(f"evidence.label.{parts[3]}"))
     return [Say(note), *await walk.ask()]
 
@@ -139,7 +139,7 @@ async def _label(t: Turn, case: Case, parts: list[str], context: BotContext) -> 
 async def _review(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:
     """`rv:case:edit` shows the review card again; `rv:case:chg:key` reopens one answer."""
     t.user.active_case_id = case.id
-    walk = Walk(t.session, case, t.texts, context.today(t.user))
+    walk = walk_of(t, case, context)
     store.delete_answer(case, "review")
     if len(parts) == 4 and parts[2] == "chg":
         await walk.reopen(parts[3])
@@ -161,5 +161,5 @@ async def unexpected_message(update: Update, context: BotContext) -> None:
         case = await store.active_case(t.session, t.user)
         says = [Say(t.texts("conversation.edited" if edited else "conversation.unexpected"))]
         if case is not None:
-            says += await Walk(t.session, case, t.texts, context.today(t.user)).ask()
+            says += await walk_of(t, case, context).ask()
     await send(update, context, says)

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import Translated, buyer_texts, english_words
-from bot.handlers.common import Turn, answer_callback, case_button, send, turn
+from bot.handlers.common import Turn, answer_callback, case_button, send, turn, walk_of
 from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.storage.models import Case
@@ -29,10 +29,6 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 DISPUTE_FLOW = "complaint"
 
 
-def _walk(t: Turn, case: Case, context: BotContext) -> Walk:
-    return Walk(t.session, case, t.texts, context.today(t.user))
-
-
 async def start_report(update: Update, context: BotContext) -> None:
     """`/report` and the `start:report` button: a new report case, and its first question."""
     await answer_callback(update)
@@ -40,7 +36,7 @@ async def start_report(update: Update, context: BotContext) -> None:
         case = await store.open_case(t.session, t.user, REPORT.name)
         says = [
             Say(t.texts("report.opened", case_id=case.id)),
-            *await _walk(t, case, context).ask(),
+            *await walk_of(t, case, context).ask(),
         ]
     await send(update, context, says)
 
@@ -132,7 +128,7 @@ async def _report_from(t: Turn, dispute: Case, _parts: list[str], context: BotCo
     if existing is not None:
         t.user.active_case_id = existing.id
         note = t.texts("report.from_dispute.resumed", case_id=existing.id, dispute_id=dispute.id)
-        return [Say(note), *await _walk(t, existing, context).ask()]
+        return [Say(note), *await walk_of(t, existing, context).ask()]
     prefill = await _prefill(t.session, dispute)
     if not prefill:
         return [Say(t.texts("report.from_dispute.unavailable"))]
@@ -143,7 +139,7 @@ async def _report_from(t: Turn, dispute: Case, _parts: list[str], context: BotCo
     if await _copy_evidence(t.session, dispute, case):
         store.save_answer(case, "evidence", True)
     note = t.texts("report.from_dispute.opened", case_id=case.id, dispute_id=dispute.id)
-    return [Say(note), *await _walk(t, case, context).ask()]
+    return [Say(note), *await walk_of(t, case, context).ask()]
 
 
 async def _prefill(session: AsyncSession, dispute: Case) -> dict[str, Any]:

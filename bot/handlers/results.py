@@ -11,11 +11,10 @@ from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import Translated, buyer_texts, english_words, translate_texts, words_card
 from bot.handlers import case_card
-from bot.handlers.common import Deliver, Turn, send, turn
+from bot.handlers.common import Deliver, send, turn, walk_of
 from bot.handlers.report import report_offer, report_results, report_words
 from bot.i18n import Texts
 from bot.storage import cases as store
-from bot.storage.models import Case
 from bot.ui import Say, data
 from flows.advisor import Advice, advise, advisor_rules
 from flows.checklist import checklist
@@ -38,15 +37,11 @@ def results_delivery(walk: Walk) -> Deliver:
         translated = await translate_texts(context, owner, words.values())
         async with turn(update, context) as t:
             case = await store.active_case(t.session, t.user)
-            walk = walk_of(t, case, context) if case else None
-            says = await results_if_complete(walk, context, translated) if walk else []
+            now = walk_of(t, case, context) if case else None
+            says = await results_if_complete(now, context, translated) if now else []
         await send(update, context, says)
 
     return deliver
-
-
-def walk_of(t: Turn, case: Case, context: BotContext) -> Walk:
-    return Walk(t.session, case, t.texts, context.today(t.user))
 
 
 def words_to_translate(walk: Walk) -> dict[str, str]:

@@ -13,8 +13,8 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext, Services
 from bot.conversation import Walk
 from bot.handback import AWAITING
-from bot.handlers.common import Turn, case_button
-from bot.handlers.results import results_delivery, results_if_complete, walk_of
+from bot.handlers.common import Turn, case_button, walk_of
+from bot.handlers.results import results_delivery, results_if_complete
 from bot.storage import cases as store
 from bot.storage.models import Case, PendingTranslation
 from bot.storage.users import lock_user
