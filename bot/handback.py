@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.context import BotContext
@@ -29,7 +29,7 @@ def own_key(field: str) -> str:
 Translated = Mapping[str, str | None]
 
 
-def _russian(facts: dict[str, Any], fields: Iterable[str]) -> dict[str, str]:
+def _russian(facts: dict[str, Any], fields: Sequence[str]) -> dict[str, str]:
     return {
         key: text
         for key in fields
@@ -37,7 +37,7 @@ def _russian(facts: dict[str, Any], fields: Iterable[str]) -> dict[str, str]:
     }
 
 
-def buyer_texts(walk: Walk, facts: dict[str, Any], fields: Iterable[str]) -> dict[str, str]:
+def buyer_texts(walk: Walk, facts: dict[str, Any], fields: Sequence[str]) -> dict[str, str]:
     """The fields whose Russian words go to the translator: those not given in own English."""
     answers = walk.answers()
     return {
@@ -64,7 +64,7 @@ async def english_words(
     context: BotContext,
     walk: Walk,
     facts: dict[str, Any],
-    fields: Iterable[str],
+    fields: Sequence[str],
     translated: Translated | None = None,
 ) -> tuple[dict[str, str], set[str]]:
     """The buyer's words in English: their own wording, else a machine translation.
@@ -75,9 +75,10 @@ async def english_words(
     restart. Without `translated` the texts are translated here (their English is cached).
     """
     answers = walk.answers()
-    russian = _russian(facts, fields)
-    english = {key: answers[own_key(key)] for key in russian if answers.get(own_key(key))}
-    to_translate = {key: text for key, text in russian.items() if key not in english}
+    to_translate = buyer_texts(walk, facts, fields)
+    english = {
+        key: answers[own_key(key)] for key in _russian(facts, fields) if key not in to_translate
+    }
     if context.services.extras.get("translator") is None:
         return english, set(to_translate)
     if translated is None:

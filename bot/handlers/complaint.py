@@ -113,18 +113,18 @@ async def _typed(walk: Walk, text: str) -> tuple[list[Say], bool]:
     own = await accept_own_wording(walk, text)
     if own is not None:
         return own, AWAITING not in walk.answers()
-    if _texts_owed(walk):
-        return [], True
     if walk.position() is None:
+        if _texts_owed(walk.case):
+            return [], True
         buttons = [[(walk.texts("results.edit"), data("rv", walk.case.id, "edit"))]]
         return [Say(walk.texts("conversation.case_complete"), buttons)], False
     says = await walk.accept_text(text)
     return says, walk.position() is None
 
 
-def _texts_owed(walk: Walk) -> bool:
-    """Complete, yet its texts never went out: the bot stopped before the hand-back's commit."""
-    return walk.case.status == "open" and walk.position() is None
+def _texts_owed(complete: Case) -> bool:
+    """A complete case still "open": the bot stopped before its hand-back's commit."""
+    return complete.status == "open"
 
 
 def _begin_button(t: Turn) -> list[list[tuple[str, str]]]:
@@ -135,10 +135,10 @@ async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotCont
     """Answers (`q:case:key:value`) and navigation (`nav:case:back|skip:key`)."""
     t.user.active_case_id = case.id
     walk = walk_of(t, case, context)
-    if _texts_owed(walk):
+    was_open = walk.position() is not None
+    if not was_open and _texts_owed(case):
         t.deliver = results_delivery(walk)
         return []
-    was_open = walk.position() is not None
     says = (
         await _apply_button(walk, parts)
         if len(parts) > 2
