@@ -109,10 +109,11 @@ def report(
         "|---|---|---:|---:|",
     ]
     for root in roots:
+        name = label(root)
         for backend in args.backends.split(","):
             runs = figures[root, backend]
             lines.append(
-                f"| {label(root)} | {backend} | {spread([c for c, _ in runs], 0)} | "
+                f"| {name} | {backend} | {spread([c for c, _ in runs], 0)} | "
                 f"{spread([w for _, w in runs], 0)} |"
             )
     return "\n".join(lines)
