@@ -18,6 +18,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -36,6 +37,8 @@ from tests.conftest import (
     _pg_available,
     free_port,
 )
+from tests.dialog import Dialog, not_arrived_until_description
+from tests.fakes.translation_server import FakeTranslationServer, Mode
 from tests.images import tiny_jpeg
 from tests.test_reliability_helpers import (
     TEXTS,
@@ -83,11 +86,12 @@ def _env(emulator: BotApiEmulator, url: str, **extra: str) -> dict[str, str]:
 class Instance:
     """One `yabeda run` listening for webhooks on its own port."""
 
-    def __init__(self, emulator: BotApiEmulator, url: str, port: int) -> None:
+    def __init__(self, emulator: BotApiEmulator, url: str, port: int, **extra: str) -> None:
         self.url = f"http://127.0.0.1:{port}/telegram"
         env = _env(
             emulator,
             url,
+            **extra,
             WEBHOOK_URL=self.url,
             WEBHOOK_LISTEN="127.0.0.1",
             WEBHOOK_PORT=str(port),
@@ -125,13 +129,33 @@ class Cluster:
 @pytest.fixture
 async def cluster(emulator: BotApiEmulator, pg_url: str) -> AsyncIterator[Cluster]:
     """Migrated once (`yabeda migrate`), due reminders seeded, then both instances started."""
+    async with running_cluster(emulator, pg_url, reminders=REMINDERS) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+async def translating_cluster(
+    emulator: BotApiEmulator, pg_url: str, translation_server: FakeTranslationServer
+) -> AsyncIterator[Cluster]:
+    """Both instances on the fake translator, no reminders seeded."""
+    async with running_cluster(emulator, pg_url, TRANSLATOR_URL=translation_server.url) as cluster:
+        yield cluster
+
+
+@asynccontextmanager
+async def running_cluster(
+    emulator: BotApiEmulator, pg_url: str, reminders: int = 0, **extra: str
+) -> AsyncIterator[Cluster]:
+    """The instances on a migrated database with `reminders` due; on the way out, no token and
+    no error in a log."""
     migrate = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "migrate", cwd=ROOT, env=_env(emulator, pg_url),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     assert await asyncio.wait_for(migrate.wait(), 60) == 0
-    await seed_due(pg_url, REMINDERS, first_user=FIRST_REMINDER_USER)
-    instances = [Instance(emulator, pg_url, free_port()) for _ in range(INSTANCES)]
+    if reminders:
+        await seed_due(pg_url, reminders, first_user=FIRST_REMINDER_USER)
+    instances = [Instance(emulator, pg_url, free_port(), **extra) for _ in range(INSTANCES)]
     router = spread_webhook(emulator, [instance.url for instance in instances])
     engine = create_engine(pg_url)
     cluster = Cluster(router, session_factory(engine), [])
@@ -258,3 +282,23 @@ async def test_bursts_of_one_user_over_two_instances_lose_and_double_nothing(
             f"reported to the lead: {bursts.weights['swapped']} of 10 two-message bursts were "
             "taken in the wrong order; the per-user lock serialises a burst, it does not order it"
         )
+
+
+async def test_a_tap_while_the_other_instance_translates_gets_the_texts_once(
+    emulator: BotApiEmulator,
+    translating_cluster: Cluster,
+    translation_server: FakeTranslationServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The buyer taps "get the texts" twice; the instances take one tap each."""
+    monkeypatch.setattr(translation_server, "slow_delay", 4.0)
+    dialog = Dialog(emulator.user(796_001, language_code="ru"))
+    await not_arrived_until_description(dialog)
+    await dialog.tap("Готово, доказательства все")
+    await dialog.say("Посылка не пришла, трек стоит с августа.")
+    translation_server.set_mode(Mode.SLOW)
+    await dialog.user.press("Всё верно — получить тексты")
+    await asyncio.sleep(1)  # the first instance now waits for the translator
+    await dialog.user.press("Всё верно — получить тексты")
+    texts = await _quiet(dialog.user, quiet=6.0, limit=40)
+    assert sum("Короткий текст на английском" in text for text in texts) == 1, texts

@@ -17,7 +17,7 @@ from bot.handlers.common import (
     turn,
     walk_of,
 )
-from bot.handlers.results import results_delivery
+from bot.handlers.results import claim_handback
 from bot.storage import cases as store
 from bot.storage.models import Case
 from bot.ui import Say, data
@@ -82,7 +82,7 @@ async def _open_existing(t: Turn, case: Case, _parts: list[str], context: BotCon
     t.user.active_case_id = case.id
     walk = walk_of(t, case, context)
     if walk.position() is None:
-        t.deliver = results_delivery(walk)
+        t.deliver = claim_handback(walk)
     return [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
 
 
@@ -102,7 +102,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         else:
             walk = walk_of(t, case, context)
             says, complete = await _typed(walk, message.text or "")
-            deliver = results_delivery(walk) if complete else None
+            deliver = claim_handback(walk) if complete else None
     await send(update, context, says)
     if deliver is not None:
         await deliver(update, context)
@@ -137,7 +137,7 @@ async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotCont
     walk = walk_of(t, case, context)
     was_open = walk.position() is not None
     if not was_open and _texts_owed(case):
-        t.deliver = results_delivery(walk)
+        t.deliver = claim_handback(walk)
         return []
     says = (
         await _apply_button(walk, parts)
@@ -145,7 +145,7 @@ async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotCont
         else [Say(t.texts("conversation.stale_button"))]
     )
     if was_open and walk.position() is None:
-        t.deliver = results_delivery(walk)
+        t.deliver = claim_handback(walk)
     return says
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from telegram import Update
 
@@ -24,21 +25,26 @@ from flows.texts import build_dispute_texts, format_money, localize
 FREE_TEXT = ("description", "inside_what", "item_name")
 
 
-def results_delivery(walk: Walk) -> Deliver:
-    """The hand-back of a case this unit of work found complete (a turn's `deliver`).
+def claim_handback(walk: Walk) -> Deliver:
+    """Claim the hand-back of a case this unit of work found complete (a turn's `deliver`).
 
     The buyer's words to translate are read now, from the case at hand; they are translated
     after this unit of work and before the one that stores the texts: a translator may take
     seconds, and on SQLite every other user's unit of work would wait for one held open.
+    Meanwhile a webhook instance may take the buyer's next tap and hand the texts back too:
+    each hand-back writes its claim on the case, and only the last claim's texts are sent.
     """
     owner, words = walk.case.user_id, words_to_translate(walk)
+    claim = walk.case.handback_claim = uuid4().hex
 
     async def deliver(update: Update, context: BotContext) -> None:
         translated = await translate_texts(context, owner, words.values())
         async with turn(update, context) as t:
             case = await store.active_case(t.session, t.user)
-            now = walk_of(t, case, context) if case else None
-            says = await results_if_complete(now, context, translated) if now else []
+            says = []
+            if case is not None and case.handback_claim == claim:
+                case.handback_claim = None
+                says = await results_if_complete(walk_of(t, case, context), context, translated)
         await send(update, context, says)
 
     return deliver

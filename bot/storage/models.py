@@ -86,6 +86,9 @@ class Case(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, server_default="{}", nullable=False
     )
+    # The hand-back under way, if any: only the turn whose claim is still here sends the texts
+    # (bot/handlers/results.py), so two instances taking two taps send them once.
+    handback_claim: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
