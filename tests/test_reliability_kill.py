@@ -296,3 +296,39 @@ async def test_a_kill_before_the_texts_went_out_hands_them_back_on_the_next_mess
     for dialog in (taps, types):
         assert "Короткий текст на английском" in dialog.text
         assert "Эта жалоба уже готова" not in dialog.text
+
+
+async def test_a_kill_while_edited_texts_were_translated_hands_the_new_texts_back(
+    emulator: BotApiEmulator,
+    tmp_path: Path,
+    translation_server: FakeTranslationServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Texts went out, the buyer changed the description, the bot died before the new texts."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'edited.sqlite3'}"
+    monkeypatch.setattr(translation_server, "slow_delay", 10.0)
+    bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
+    dialog = Dialog(emulator.user(711_003, language_code="ru"))
+    try:
+        await not_arrived_until_description(dialog)
+        await dialog.tap("Готово, доказательства все")
+        await dialog.say("Посылка не пришла, трек стоит с августа.")
+        await dialog.tap("Всё верно — получить тексты")
+        assert "Короткий текст на английском" in dialog.text
+        await dialog.tap("Изменить ответы")
+        await dialog.tap("Изменить: Описание")
+        await dialog.say("Трек не обновляется с сентября, продавец молчит.")
+        translation_server.set_mode(Mode.SLOW)
+        await dialog.user.press("Всё верно — получить тексты")
+        await asyncio.sleep(2)  # the new description now waits for the translator
+        await bot.kill()
+        translation_server.reset()
+        assert not [r for r in dialog.user.unread() if "Order" in r.text]
+
+        bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
+        await dialog.tap("Всё верно — получить тексты")
+    finally:
+        await bot.terminate()
+        bot.output()
+    assert "Короткий текст на английском" in dialog.text
+    assert "September" in dialog.text or "sentyabrya" in dialog.text, dialog.text

@@ -123,8 +123,12 @@ async def _typed(walk: Walk, text: str) -> tuple[list[Say], bool]:
 
 
 def _texts_owed(complete: Case) -> bool:
-    """A complete case still "open": the bot stopped before its hand-back's commit."""
-    return complete.status == "open"
+    """A complete case whose hand-back never finished: the bot stopped before its commit.
+
+    Still "open" after a first hand-back that never finished, or with the claim of a later one
+    (the buyer changed an answer) still in place.
+    """
+    return complete.status == "open" or complete.handback_claim is not None
 
 
 def _begin_button(t: Turn) -> list[list[tuple[str, str]]]:
