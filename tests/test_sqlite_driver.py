@@ -1,11 +1,14 @@
-"""The one-trip SQLite adapter gives what SQLAlchemy's stock aiosqlite adapter gives.
+"""The SQLite adapter gives what SQLAlchemy's stock aiosqlite adapter gives.
 
 Each scenario runs on both engines, and the results (rows, row counts, new ids, what a
-rollback left, the errors) must match.
+rollback left, the errors) must match. A database locked by another connection is waited for
+without holding up the event loop, and the write-ahead log is checkpointed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.storage import sqlite_driver
 from bot.storage.session import create_engine
 
 SCHEMA = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, n INTEGER)"
@@ -67,3 +71,66 @@ async def test_the_one_trip_adapter_answers_as_the_stock_one(tmp_path: Path, url
     finally:
         await ours.dispose()
         await stock.dispose()
+
+
+async def _ticking(ticks: list[float]) -> None:
+    while True:
+        ticks.append(asyncio.get_running_loop().time())
+        await asyncio.sleep(0.01)
+
+
+async def test_a_write_to_a_locked_database_waits_without_stopping_the_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "locked.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)
+    ticks: list[float] = []
+    ticker = asyncio.create_task(_ticking(ticks))
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(SCHEMA))
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+
+        async def write() -> None:
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t (name, n) VALUES ('w', 1)"))
+
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.5)
+        assert not writing.done(), "the write waits for the lock"
+        assert len(ticks) > 20, "the loop kept running meanwhile"
+        other.execute("COMMIT")
+        await asyncio.wait_for(writing, 5)
+        async with engine.connect() as connection:
+            names = (await connection.execute(text("SELECT name FROM t"))).scalars().all()
+        assert names == ["w"]
+    finally:
+        ticker.cancel()
+        other.close()
+        await engine.dispose()
+
+
+async def _log_size_after_commits(path: Path, commits: int) -> int:
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(SCHEMA))
+        for n in range(commits):
+            async with engine.begin() as connection:
+                await connection.execute(
+                    text("INSERT INTO t (name, n) VALUES (:name, :n)"), {"name": str(n), "n": n}
+                )
+        return path.with_name(path.name + "-wal").stat().st_size
+    finally:
+        await engine.dispose()
+
+
+async def test_the_write_ahead_log_is_checkpointed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's own checkpoints are off; without the adapter's, the log would only grow."""
+    checkpointed = await _log_size_after_commits(tmp_path / "with.db", 1000)
+    monkeypatch.setattr(sqlite_driver, "CHECKPOINT_EVERY", 10**9)
+    unchecked = await _log_size_after_commits(tmp_path / "without.db", 1000)
+    assert checkpointed < unchecked / 3, (checkpointed, unchecked)

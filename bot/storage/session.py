@@ -35,7 +35,10 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, module=OneTripDBAPI())
+    # A busy timeout of 0 on the loop's thread; a busy statement waits on aiosqlite's thread
+    # (sqlite_driver.py). check_same_thread: aiosqlite opens the connection on its own thread.
+    connect = {"timeout": 0, "check_same_thread": False}
+    engine = create_async_engine(url, connect_args=connect, module=OneTripDBAPI())
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -47,6 +50,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Checkpoints sync to disk: sqlite_driver.py runs them on aiosqlite's thread instead.
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
