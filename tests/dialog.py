@@ -84,3 +84,10 @@ async def not_arrived_until_description(dialog: Dialog) -> None:
     await dialog.tap("Посылка не пришла")
     await dialog.tap("Статус давно не меняется")
     await order_facts(dialog)
+
+
+async def not_arrived_until_review(dialog: Dialog) -> None:
+    """A parcel that never came, no evidence, a description: the review card with its button."""
+    await not_arrived_until_description(dialog)
+    await dialog.tap("Готово, доказательства все")
+    await dialog.say("Посылка не пришла, трек стоит с августа.")

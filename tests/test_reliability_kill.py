@@ -31,7 +31,7 @@ from bot.emulator import BotApiEmulator
 from bot.storage.models import Case
 from bot.storage.session import create_engine, session_factory
 from tests.conftest import TOKEN
-from tests.dialog import Dialog, not_arrived_until_description
+from tests.dialog import Dialog, not_arrived_until_review
 from tests.fakes.translation_server import FakeTranslationServer, Mode
 from tests.test_reliability_helpers import (
     CaseView,
@@ -276,18 +276,8 @@ async def test_a_kill_before_the_texts_went_out_hands_them_back_on_the_next_mess
     taps, types = (Dialog(emulator.user(uid, language_code="ru")) for uid in (711_001, 711_002))
     try:
         for dialog in (taps, types):
-            await not_arrived_until_description(dialog)
-            await dialog.tap("Готово, доказательства все")
-            await dialog.say("Посылка не пришла, трек стоит с августа.")
-        translation_server.set_mode(Mode.SLOW)
-        for dialog in (taps, types):
-            await dialog.user.press("Всё верно — получить тексты")
-        await asyncio.sleep(2)  # both hand-backs now wait for the translator
-        await bot.kill()
-        translation_server.reset()
-        assert not [r for d in (taps, types) for r in d.user.unread() if "Order" in r.text]
-
-        bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
+            await not_arrived_until_review(dialog)
+        bot = await _killed_while_translating(emulator, bot, url, translation_server, taps, types)
         await taps.tap("Всё верно — получить тексты")
         await types.say("Где мои тексты?")
     finally:
@@ -310,25 +300,35 @@ async def test_a_kill_while_edited_texts_were_translated_hands_the_new_texts_bac
     bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
     dialog = Dialog(emulator.user(711_003, language_code="ru"))
     try:
-        await not_arrived_until_description(dialog)
-        await dialog.tap("Готово, доказательства все")
-        await dialog.say("Посылка не пришла, трек стоит с августа.")
+        await not_arrived_until_review(dialog)
         await dialog.tap("Всё верно — получить тексты")
         assert "Короткий текст на английском" in dialog.text
         await dialog.tap("Изменить ответы")
         await dialog.tap("Изменить: Описание")
         await dialog.say("Трек не обновляется с сентября, продавец молчит.")
-        translation_server.set_mode(Mode.SLOW)
-        await dialog.user.press("Всё верно — получить тексты")
-        await asyncio.sleep(2)  # the new description now waits for the translator
-        await bot.kill()
-        translation_server.reset()
-        assert not [r for r in dialog.user.unread() if "Order" in r.text]
-
-        bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
+        bot = await _killed_while_translating(emulator, bot, url, translation_server, dialog)
         await dialog.tap("Всё верно — получить тексты")
     finally:
         await bot.terminate()
         bot.output()
     assert "Короткий текст на английском" in dialog.text
     assert "September" in dialog.text or "sentyabrya" in dialog.text, dialog.text
+
+
+async def _killed_while_translating(
+    emulator: BotApiEmulator,
+    bot: BotProcess,
+    url: str,
+    translation_server: FakeTranslationServer,
+    *dialogs: Dialog,
+) -> BotProcess:
+    """Each buyer asks for the texts, the bot is killed while the translator works, and starts
+    again; no texts went out."""
+    translation_server.set_mode(Mode.SLOW)
+    for dialog in dialogs:
+        await dialog.user.press("Всё верно — получить тексты")
+    await asyncio.sleep(2)  # the hand-backs now wait for the translator
+    await bot.kill()
+    translation_server.reset()
+    assert not [r for d in dialogs for r in d.user.unread() if "Order" in r.text]
+    return BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)

@@ -37,7 +37,7 @@ from tests.conftest import (
     _pg_available,
     free_port,
 )
-from tests.dialog import Dialog, not_arrived_until_description
+from tests.dialog import Dialog, not_arrived_until_review
 from tests.fakes.translation_server import FakeTranslationServer, Mode
 from tests.images import tiny_jpeg
 from tests.test_reliability_helpers import (
@@ -293,9 +293,7 @@ async def test_a_tap_while_the_other_instance_translates_gets_the_texts_once(
     """The buyer taps "get the texts" twice; the instances take one tap each."""
     monkeypatch.setattr(translation_server, "slow_delay", 4.0)
     dialog = Dialog(emulator.user(796_001, language_code="ru"))
-    await not_arrived_until_description(dialog)
-    await dialog.tap("Готово, доказательства все")
-    await dialog.say("Посылка не пришла, трек стоит с августа.")
+    await not_arrived_until_review(dialog)
     translation_server.set_mode(Mode.SLOW)
     await dialog.user.press("Всё верно — получить тексты")
     await asyncio.sleep(1)  # the first instance now waits for the translator
