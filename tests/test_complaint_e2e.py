@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
 
 from bot.emulator import BotApiEmulator
 from bot.runner import stop
@@ -231,3 +235,36 @@ async def test_an_edited_message_gets_a_reply_and_the_question_again(
     await dialog.send("edit_text", sent["message_id"], "Наушники беспроводные")
     assert "исправили" in dialog.text
     assert "Трек-номер посылки?" in dialog.text
+
+
+async def test_an_update_telegram_sends_again_is_applied_once(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bot stopped before confirming an update gets it again (getUpdates' offset)."""
+    await start_bot(sqlite_url)
+    queue = emulator.state.updates
+    sent: list[Any] = []
+    push = queue.push
+
+    def keep(updates: Iterable[Any]) -> None:
+        updates = list(updates)
+        sent.extend(updates)
+        push(updates)
+
+    monkeypatch.setattr(queue, "push", keep)
+    dialog = await _begin(emulator, 4011)
+    await dialog.tap("Посылка не пришла")
+    await dialog.tap("Статус давно не меняется")
+    await dialog.tap("aliexpress.com (глобальный)")
+    await dialog.say("Xiaomi Redmi Note 12 Pro")
+    asked = dialog.text
+    assert "Номер заказа" in asked
+
+    queue.push([sent[-1]])  # the item's name once more, as Telegram would resend it
+    await dialog._collect()
+    assert dialog.text == asked, "the same question again, the name not taken as the order"
+    await dialog.say("8123456789012345")
+    assert "Номер заказа" not in dialog.text

@@ -18,6 +18,7 @@ from bot.conversation import Walk
 from bot.i18n import Texts, language_for
 from bot.ids import parse_id
 from bot.storage.cases import owned_case
+from bot.storage.handled import first_time
 from bot.storage.models import Case, User
 from bot.storage.users import ensure_user, lock_user
 from bot.ui import Say, message_parts
@@ -44,13 +45,20 @@ class Turn:
 OPENING_ATTEMPTS = 2
 
 
+class AlreadyHandledError(Exception):
+    """The update was applied before the bot stopped, and Telegram has sent it again."""
+
+
 @asynccontextmanager
-async def turn(update: Update, context: BotContext) -> AsyncIterator[Turn]:
+async def turn(update: Update, context: BotContext, *, again: bool = False) -> AsyncIterator[Turn]:
+    """The update's unit of work; `again` for a further one of an update already counted."""
     for attempt in range(1, OPENING_ATTEMPTS + 1):
         opened = False
         try:
             async with context.db() as session:
                 user = await _open(session, update)
+                if not again and not await first_time(session, update.update_id, user.id):
+                    raise AlreadyHandledError(update.update_id)
                 opened = True
                 yield Turn(session, user, context.texts_for(user))
             return

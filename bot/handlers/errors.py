@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError
 
 from bot.context import BotContext
-from bot.handlers.common import turn, walk_of
+from bot.handlers.common import AlreadyHandledError, turn, walk_of
 from bot.storage.cases import active_case
 from bot.ui import Say
 
@@ -24,10 +24,15 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, NetworkError) and update_id is None:
         log.warning("Bot API unreachable: %s", error)
         return
-    log.error("update %s failed", update_id, exc_info=error)
+    handled = isinstance(error, AlreadyHandledError)
+    if handled:
+        # Its reply may not have gone out before the stop: the user gets where they are now.
+        log.info("update %s: sent again after a restart, not applied twice", update_id)
+    else:
+        log.error("update %s failed", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    says = await _where_we_are(update, context)
+    says = await _where_we_are(update, context, apology=not handled)
     try:
         for say in says:
             await context.bot.send_message(
@@ -37,15 +42,17 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("update %s: could not tell the user about the error", update_id)
 
 
-async def _where_we_are(update: Update, context: BotContext) -> list[Say]:
+async def _where_we_are(update: Update, context: BotContext, apology: bool) -> list[Say]:
     """The apology and the question the user is at, so that nobody re-sends a kept answer."""
     user = update.effective_user
     texts = context.texts_for(None, user.language_code if user else None)
     try:
-        async with turn(update, context) as t:
+        async with turn(update, context, again=True) as t:
             case = await active_case(t.session, t.user)
             walk = walk_of(t, case, context) if case else None
             question = await walk.ask() if walk else []
+            if not apology:
+                return question
             if question:
                 return [Say(t.texts("error.resume")), *question]
             return [Say(t.texts("error.generic"))]

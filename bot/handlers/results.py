@@ -39,7 +39,7 @@ def claim_handback(walk: Walk) -> Deliver:
 
     async def deliver(update: Update, context: BotContext) -> None:
         translated = await translate_texts(context, owner, words.values())
-        async with turn(update, context) as t:
+        async with turn(update, context, again=True) as t:
             case = await store.active_case(t.session, t.user)
             says = []
             if case is not None and case.handback_claim == claim:

@@ -114,6 +114,19 @@ class EvidenceItem(Base):
     created_at: Mapped[datetime] = _created()
 
 
+class HandledUpdate(Base):
+    """An update whose unit of work committed: Telegram sends it again if the bot stopped before
+    confirming it (getUpdates' offset), and it must not be applied twice."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = _user_fk()
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False, index=True
+    )
+
+
 class CaseEvent(Base):
     """Something that happened to a case (dispute opened, money received ...) and its date."""
 
