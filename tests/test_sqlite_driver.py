@@ -56,7 +56,7 @@ async def _scenario(engine: AsyncEngine) -> list[Any]:
 
 
 @pytest.mark.parametrize("url_of", ["file", "memory"])
-async def test_the_one_trip_adapter_answers_as_the_stock_one(tmp_path: Path, url_of: str) -> None:
+async def test_the_inline_adapter_answers_as_the_stock_one(tmp_path: Path, url_of: str) -> None:
     def url(name: str) -> str:
         return (
             f"sqlite+aiosqlite:///{tmp_path / name}"
@@ -66,7 +66,7 @@ async def test_the_one_trip_adapter_answers_as_the_stock_one(tmp_path: Path, url
 
     ours, stock = create_engine(url("ours.db")), create_async_engine(url("stock.db"))
     try:
-        assert type(ours.dialect.loaded_dbapi).__name__ == "OneTripDBAPI"
+        assert type(ours.dialect.loaded_dbapi).__name__ == "InlineDBAPI"
         assert await _scenario(ours) == await _scenario(stock)
     finally:
         await ours.dispose()

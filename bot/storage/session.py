@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.storage.sqlite_driver import OneTripDBAPI
+from bot.storage.sqlite_driver import InlineDBAPI
 
 # Connections per instance on PostgreSQL: bot/updates.py runs up to 12 updates at once, and a
 # hand-back holds two sessions (its own and the translation cache's); 28 also leaves three
@@ -38,7 +38,7 @@ def create_engine(url: str) -> AsyncEngine:
     # A busy timeout of 0 on the loop's thread; a busy statement waits on aiosqlite's thread
     # (sqlite_driver.py). check_same_thread: aiosqlite opens the connection on its own thread.
     connect = {"timeout": 0, "check_same_thread": False}
-    engine = create_async_engine(url, connect_args=connect, module=OneTripDBAPI())
+    engine = create_async_engine(url, connect_args=connect, module=InlineDBAPI())
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -9,7 +9,7 @@ and its loop sat idle while units of work waited on aiosqlite's thread (bench/RE
 Here a statement runs at once on the loop's thread, with SQLite told not to wait for a lock
 (a busy timeout of 0). Only when SQLite answers "busy" (another process, or the reminders'
 guard connection, holds the write lock) does the statement go to aiosqlite's thread, to wait
-there for up to the engine's busy timeout without holding up the loop. A statement that opened
+there for up to BUSY_WAIT seconds without holding up the loop. A statement that opened
 its transaction and found the database busy rolls that transaction back first and starts
 afresh there.
 
@@ -81,7 +81,7 @@ def _busy(error: Exception) -> bool:
     )
 
 
-class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+class InlineCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
@@ -91,7 +91,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._statement(operation, seq_of_parameters, many=True)
 
     def _statement(self, operation: str, parameters: Any, *, many: bool) -> None:
-        connection = cast(OneTripConnection, self._adapt_connection)
+        connection = cast(InlineConnection, self._adapt_connection)
         try:
             outcome = connection.run(partial(_run, connection.sqlite, operation, parameters, many))
         except Exception as error:
@@ -102,7 +102,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self.rowcount, self.lastrowid = rowcount, lastrowid
 
 
-class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+class InlineConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
 
     @property
@@ -112,7 +112,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         return connection
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
-        return super().cursor(server_side) if server_side else OneTripCursor(self)
+        return super().cursor(server_side) if server_side else InlineCursor(self)
 
     def run(self, call: Callable[[], T]) -> T:
         """The call on the loop's thread; on aiosqlite's, waiting, if the database is busy."""
@@ -146,7 +146,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     def commit(self) -> None:
         if not self._in_transaction():
             return
-        dbapi: OneTripDBAPI = self.dbapi
+        dbapi: InlineDBAPI = self.dbapi
         dbapi.commits += 1
         if dbapi.commits % CHECKPOINT_EVERY:
             self._call(partial(self.run, self.sqlite.commit))
@@ -167,13 +167,13 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             return True
 
 
-class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
+class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """The DBAPI module SQLAlchemy's aiosqlite dialect is given (create_engine's `module`)."""
 
     def __init__(self) -> None:
         super().__init__(aiosqlite, sqlite3)
         self.commits = 0
 
-    def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+    def connect(self, *arg: Any, **kw: Any) -> InlineConnection:
         adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        return InlineConnection(self, adapted._connection)
