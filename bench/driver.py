@@ -59,14 +59,21 @@ FLOW_DONE_MARK = "Received a different item"
 
 
 class Arrivals:
-    """When the emulator recorded each chat's latest bot message (perf_counter seconds)."""
+    """When the emulator recorded each chat's latest bot message (perf_counter seconds), and
+    the first since `expect`: the moment a buyer sees that the bot has answered."""
 
     def __init__(self, emulator: BotApiEmulator) -> None:
         self.last: dict[int, float] = {}
+        self.first: dict[int, float] = {}
         emulator.on_reply(self._seen)
 
+    def expect(self, chat_id: int) -> None:
+        """The next message to this chat answers a new update."""
+        self.first.pop(chat_id, None)
+
     def _seen(self, reply: Reply) -> None:
-        self.last[reply.chat_id] = time.perf_counter()
+        self.last[reply.chat_id] = now = time.perf_counter()
+        self.first.setdefault(reply.chat_id, now)
 
 
 async def perform(user: SimUser, step: Step, echo: bool, variant: int = 1) -> None:
@@ -114,6 +121,7 @@ class Played:
     last: list[Reply]
     steps: list[int] = field(default_factory=list)
     skipped: int = 0
+    firsts: list[float] = field(default_factory=list)  # to the answer's first message
 
 
 async def play(

@@ -72,6 +72,7 @@ class Figures:
     messages: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    firsts: list[float] = field(default_factory=list)
     steps: list[int] = field(default_factory=list)
     skipped: int = 0
     peak_rss_mib: float = 0.0
@@ -163,11 +164,13 @@ def open_loop(script: Script, kind: str, rate: float, seconds: float, seed: int 
         async def one(uid: int) -> None:
             step = position[uid]
             user = emulator.user(uid)
+            arrivals.expect(uid)
             began = time.perf_counter()
             await perform(user, script.steps[step], kind == "echo")
             await user.next_replies(timeout=60, count=counts[step])
             if began - started >= WARM_UP:
                 kept.latencies.append(arrivals.last[uid] - began)
+                kept.firsts.append(arrivals.first[uid] - began)
                 kept.steps.append(step)
             position[uid] = (step + 1) % len(script.steps)
             idle.append(uid)
@@ -273,6 +276,7 @@ async def _run(
     figures.updates = emulator.stats.updates_created - updates_before
     figures.messages = len(emulator.state.sent) - sent_before
     figures.latencies = [latency for run in played for latency in run.latencies]
+    figures.firsts = [latency for run in played for latency in run.firsts]
     figures.steps = [step for run in played for step in run.steps]
     figures.skipped = sum(run.skipped for run in played)
     if figures.kind == "flow":
