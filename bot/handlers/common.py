@@ -21,7 +21,7 @@ from bot.storage.cases import owned_case
 from bot.storage.handled import first_time
 from bot.storage.models import Case, User
 from bot.storage.users import ensure_user, lock_user
-from bot.ui import Say, message_parts
+from bot.ui import Say, send_says
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +99,7 @@ def _ends_wait(update: Update) -> bool:
 async def send(update: Update, context: BotContext, says: Sequence[Say]) -> None:
     chat = update.effective_chat
     assert chat is not None
-    for say in says:
-        *head, last = message_parts(say.text)
-        for part in head:
-            await context.bot.send_message(chat.id, part)
-        await context.bot.send_message(chat.id, last, reply_markup=say.markup())
+    await send_says(context.bot, chat.id, says)
 
 
 async def answer_callback(update: Update, text: str | None = None) -> None:

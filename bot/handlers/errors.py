@@ -10,7 +10,7 @@ from telegram.error import Forbidden, NetworkError
 from bot.context import BotContext
 from bot.handlers.common import AlreadyHandledError, turn, walk_of
 from bot.storage.cases import active_case
-from bot.ui import Say
+from bot.ui import Say, send_says
 
 log = logging.getLogger("yabeda.errors")
 
@@ -34,10 +34,7 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     says = await _where_we_are(update, context, apology=not handled)
     try:
-        for say in says:
-            await context.bot.send_message(
-                update.effective_chat.id, say.text, reply_markup=say.markup()
-            )
+        await send_says(context.bot, update.effective_chat.id, says)
     except Exception:  # the apology itself may fail while Telegram is down
         log.warning("update %s: could not tell the user about the error", update_id)
 

@@ -12,7 +12,7 @@ from bot.handlers.common import Turn, case_button, send, text_reply, turn, walk_
 from bot.storage import cases as store
 from bot.storage.models import Case, EvidenceItem
 from bot.storage.users import lock_user
-from bot.ui import Say, data
+from bot.ui import Say, data, send_says
 from bot.updates import user_turn
 from flows.evidence import LABELS
 from flows.questions import Kind
@@ -123,7 +123,7 @@ async def _album_ack(context: BotContext) -> None:
         say = Say(
             texts("evidence.album_saved", count=count), _label_rows(t, case.id, "g" + info["group"])
         )
-    await context.bot.send_message(job.chat_id, say.text, reply_markup=say.markup())
+    await send_says(context.bot, job.chat_id, [say])
 
 
 async def _label(t: Turn, case: Case, parts: list[str], context: BotContext) -> list[Say]:

@@ -26,7 +26,7 @@ from bot.translation import (
     TranslationService,
     TranslatorConfig,
 )
-from bot.ui import Say
+from bot.ui import Say, send_says
 from bot.updates import user_turn
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -107,8 +107,7 @@ async def _deliver(
         says = [Say(texts("words.translated")), *await results_if_complete(walk, context)]
         await session.commit()
     try:
-        for say in says:
-            await application.bot.send_message(user.chat_id, say.text, reply_markup=say.markup())
+        await send_says(application.bot, user.chat_id, says)
     except Forbidden:
         log.info("case %s: the user blocked the bot; translation not delivered", done.case_id)
 
