@@ -268,3 +268,16 @@ async def test_an_update_telegram_sends_again_is_applied_once(
     assert dialog.text == asked, "the same question again, the name not taken as the order"
     await dialog.say("8123456789012345")
     assert "Номер заказа" not in dialog.text
+
+
+async def test_a_tap_is_answered_without_waiting_for_its_spinner_to_stop(
+    emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
+) -> None:
+    await start_bot(sqlite_url)
+    dialog = await _begin(emulator, 4012)
+    emulator.faults.slow("answerCallbackQuery", 3.0, times=1)
+    press = await dialog.user.press("Посылка не пришла")
+    [reply] = await dialog.user.next_replies(timeout=2)
+    assert "Статус давно не меняется" in [label for row in reply.buttons for label, _ in row]
+    assert not press.answer.done(), "the reply came before the slow spinner answer"
+    await press.answered(timeout=5)

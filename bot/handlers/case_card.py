@@ -15,7 +15,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handlers.common import Turn, answer_callback, case_button, send, turn
+from bot.handlers.common import Turn, case_button, send, stop_spinner, turn
 from bot.ids import parse_id
 from bot.reminders import planner
 from bot.reminders.card import EVENTS, card_say, local_today, planning_for
@@ -98,7 +98,7 @@ event_on = case_button(_event_on, case_at=2)
 
 async def reminder_button(update: Update, context: BotContext) -> None:
     """`rem:done|later:<id>`: done with that deadline, or the same reminder tomorrow morning."""
-    await answer_callback(update)
+    stop_spinner(update, context)
     _, action, raw_id = _parts(update)
     async with turn(update, context) as t:
         reminder_id = parse_id(raw_id)
@@ -122,7 +122,7 @@ async def settings(update: Update, context: BotContext) -> None:
 
 async def settings_button(update: Update, context: BotContext) -> None:
     """`set:tz:<code>`, `set:tz:other`, `set:quiet:<from>-<until>`."""
-    await answer_callback(update)
+    stop_spinner(update, context)
     _, what, value = _parts(update)[:3]
     async with turn(update, context) as t:
         planning = planning_for(context.services)

@@ -102,12 +102,21 @@ async def send(update: Update, context: BotContext, says: Sequence[Say]) -> None
     await send_says(context.bot, chat.id, says)
 
 
-async def answer_callback(update: Update, text: str | None = None) -> None:
-    """Stop the button's spinner; a failure here must not lose the user's answer."""
-    if update.callback_query is None:
-        return
+def stop_spinner(update: Update, context: BotContext) -> None:
+    """Stop a pressed button's spinner alongside the update's work, not before it.
+
+    Awaited first, its round trip delayed every tap's reply. The application awaits the task
+    when it stops.
+    """
+    if update.callback_query is not None:
+        context.application.create_task(_answer_callback(update))
+
+
+async def _answer_callback(update: Update) -> None:
+    """A failure here must not lose the user's answer."""
+    assert update.callback_query is not None
     try:
-        await update.callback_query.answer(text)
+        await update.callback_query.answer()
     except TelegramError as error:
         log.warning("update %s: the button's spinner was not stopped: %s", update.update_id, error)
 
@@ -128,7 +137,7 @@ def case_button(
         query = update.callback_query
         assert query is not None
         parts = (query.data or "").split(":")
-        await answer_callback(update)
+        stop_spinner(update, context)
         async with turn(update, context) as t:
             raw = parts[case_at] if len(parts) > case_at else ""
             case_id = parse_id(raw)
@@ -149,7 +158,7 @@ def text_reply(key: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, N
     """A handler that answers with one text, in the user's language (/help, /privacy ...)."""
 
     async def handler(update: Update, context: BotContext) -> None:
-        await answer_callback(update)
+        stop_spinner(update, context)
         async with turn(update, context) as t:
             say = Say(t.texts(key))
         await send(update, context, [say])

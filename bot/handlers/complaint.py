@@ -11,9 +11,9 @@ from bot.handlers.case_card import typed_awaited
 from bot.handlers.common import (
     Deliver,
     Turn,
-    answer_callback,
     case_button,
     send,
+    stop_spinner,
     turn,
     walk_of,
 )
@@ -28,7 +28,7 @@ TOPICS = {"complaint": ("problem", "complaint.problem."), "report": ("report_typ
 
 
 async def new_case(update: Update, context: BotContext) -> None:
-    await answer_callback(update)
+    stop_spinner(update, context)
     async with turn(update, context) as t:
         case = await store.open_case(t.session, t.user, "complaint")
         says = [

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.handback import Translated, buyer_texts, english_words
-from bot.handlers.common import Turn, answer_callback, case_button, send, turn, walk_of
+from bot.handlers.common import Turn, case_button, send, stop_spinner, turn, walk_of
 from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.storage.models import Case
@@ -31,7 +31,7 @@ DISPUTE_FLOW = "complaint"
 
 async def start_report(update: Update, context: BotContext) -> None:
     """`/report` and the `start:report` button: a new report case, and its first question."""
-    await answer_callback(update)
+    stop_spinner(update, context)
     async with turn(update, context) as t:
         case = await store.open_case(t.session, t.user, REPORT.name)
         says = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer_callback, send, text_reply, turn
+from bot.handlers.common import send, stop_spinner, text_reply, turn
 from bot.i18n import LANGUAGES
 from bot.storage.cases import active_case
 from bot.storage.users import delete_user
@@ -49,7 +49,7 @@ async def delete_request(update: Update, context: BotContext) -> None:
 async def delete_answer(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    await answer_callback(update)
+    stop_spinner(update, context)
     async with turn(update, context) as t:
         texts = t.texts
         if query.data == "del:yes":
@@ -69,7 +69,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     code = query.data.split(":")[1]
-    await answer_callback(update)
+    stop_spinner(update, context)
     if code not in LANGUAGES:
         return
     async with turn(update, context) as t:
