@@ -59,7 +59,7 @@ def run(settings: Settings) -> int:
         return 2
     from bot.app import ALLOWED_UPDATES, build_application
 
-    application = build_application(settings)
+    application = build_application(settings, own_process=True)
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         application.run_webhook(
