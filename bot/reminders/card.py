@@ -10,9 +10,9 @@ from bot.context import Services
 from bot.i18n import Texts
 from bot.reminders.messages import day_text
 from bot.reminders.planner import Planning
-from bot.reminders.timeline import case_events, timeline_of, zone_of
+from bot.reminders.timeline import case_events, timeline_with, zone_of
 from bot.storage.cases import answers_of
-from bot.storage.models import Case, User
+from bot.storage.models import Case, CaseEvent, User
 from bot.ui import Button, Say, data
 from flows.deadlines import compute_deadlines
 from flows.rules import load_rules
@@ -57,8 +57,9 @@ async def card_say(
     if isinstance(item, str) and item:
         title += texts("card.item", item=item)
     lines = [title, texts("card.status", status=texts(f"cases.status.{case.status}"))]
-    lines += ["", *await _deadline_lines(session, case, texts, planning, today)]
-    lines += await _event_lines(session, case, texts, today)
+    events = await case_events(session, case)
+    lines += ["", *_deadline_lines(case, events, texts, planning, today)]
+    lines += _event_lines(events, texts, today)
     again = [(texts("card.texts"), data("case", "open", case.id))]
     if case.status == "closed":
         return Say("\n".join([*lines, "", texts("card.closed")]), [again])
@@ -72,12 +73,12 @@ def event_buttons(texts: Texts, case_id: int) -> list[list[Button]]:
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
-async def _deadline_lines(
-    session: AsyncSession, case: Case, texts: Texts, planning: Planning, today: date
+def _deadline_lines(
+    case: Case, events: list[CaseEvent], texts: Texts, planning: Planning, today: date
 ) -> list[str]:
     if case.status == "closed":
         return []
-    timeline = await timeline_of(session, case)
+    timeline = timeline_with(case, events)
     if timeline is None:
         return [texts("card.no_dates")]
     deadlines = compute_deadlines(timeline, planning.rules, today)[:SHOWN_DEADLINES]
@@ -90,8 +91,7 @@ async def _deadline_lines(
     return lines
 
 
-async def _event_lines(session: AsyncSession, case: Case, texts: Texts, today: date) -> list[str]:
-    events = await case_events(session, case)
+def _event_lines(events: list[CaseEvent], texts: Texts, today: date) -> list[str]:
     if not events:
         return []
     lines = ["", texts("card.events")]

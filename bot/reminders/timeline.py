@@ -57,9 +57,12 @@ async def case_events(session: AsyncSession, case: Case) -> list[CaseEvent]:
 
 async def timeline_of(session: AsyncSession, case: Case) -> CaseTimeline | None:
     """The case's dates and events, or None while it lacks the order date or the site."""
-    answers = answers_of(case)
-    events = await case_events(session, case)
-    return build_timeline(answers, [(e.kind, e.occurred_on) for e in events])
+    return timeline_with(case, await case_events(session, case))
+
+
+def timeline_with(case: Case, events: list[CaseEvent]) -> CaseTimeline | None:
+    """timeline_of, for a caller that has read the case's events already."""
+    return build_timeline(answers_of(case), [(e.kind, e.occurred_on) for e in events])
 
 
 def build_timeline(answers: dict[str, Any], events: list[tuple[str, date]]) -> CaseTimeline | None:
