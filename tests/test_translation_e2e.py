@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import update
 
 from bot.emulator import BotApiEmulator
 from bot.runner import stop
+from bot.storage.models import Case
+from bot.storage.session import create_engine
 from tests.conftest import BotStarter
 from tests.dialog import Dialog, finish, not_arrived_until_description
 from tests.fakes.translation_server import FakeTranslationServer, Mode
@@ -126,3 +129,40 @@ async def test_a_slow_translator_keeps_no_other_buyer_waiting(
     await asyncio.sleep(1)
     handed_back += [reply.text for reply in waiting.user.unread()]
     assert MARK not in _full_english("\n---\n".join(handed_back))
+
+
+async def test_english_sent_in_the_background_is_not_handed_back_again(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    translation_server: FakeTranslationServer,
+) -> None:
+    """A later hand-back that a stop cut short left its claim: the delivery covers it."""
+    translation_server.stop()
+    first = await start_bot(sqlite_url)
+    dialog = Dialog(emulator.user(6005, language_code="ru"))
+    await not_arrived_until_description(dialog)
+    await finish(dialog, WORDS)
+    await stop(first)
+    await _leave_a_claim(sqlite_url, 6005)
+
+    translation_server.start()
+    await start_bot(sqlite_url)
+    await _wait_for(dialog, "Перевод готов")
+    await asyncio.sleep(1)
+    dialog.user.unread()
+    await dialog.say("Когда будут тексты?")
+    assert "Эта жалоба уже готова" in dialog.text
+    assert not any(text.startswith("Order No.") for text in dialog.text.split("\n---\n"))
+
+
+async def _leave_a_claim(database_url: str, user_id: int) -> None:
+    """What a hand-back's first unit of work leaves when the bot stops during its translation."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(Case).where(Case.user_id == user_id).values(handback_claim="cut-short")
+            )
+    finally:
+        await engine.dispose()

@@ -101,6 +101,9 @@ async def _deliver(
         case = await store.owned_case(session, user, done.case_id) if user else None
         if others is not None or user is None or case is None or case.status != "ready":
             return
+        # These texts are the case's latest: a hand-back that a stop cut short, or one under way
+        # on another instance, finds its claim gone and does not hand them back again.
+        case.handback_claim = None
         texts = services.catalogs.for_language(user.language)
         walk = Walk(session, case, texts, services.clock().date())
         context = BotContext(application, chat_id=user.chat_id, user_id=user.id)
