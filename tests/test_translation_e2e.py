@@ -36,6 +36,23 @@ async def _wait_for(user: Dialog, needle: str, seconds: float = 20) -> list[str]
     raise AssertionError(f"{needle!r} never came; got {seen!r}")
 
 
+async def _finished_with_the_translator_down(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    database_url: str,
+    translation_server: FakeTranslationServer,
+    user_id: int,
+) -> tuple[Dialog, str]:
+    """A case finished while the translator was down, then the bot stopped: its texts."""
+    translation_server.stop()
+    first = await start_bot(database_url)
+    dialog = Dialog(emulator.user(user_id, language_code="ru"))
+    await not_arrived_until_description(dialog)
+    texts = await finish(dialog, WORDS)
+    await stop(first)
+    return dialog, texts
+
+
 async def test_words_are_translated_and_shown_beside_the_original(
     emulator: BotApiEmulator, start_bot: BotStarter, sqlite_url: str
 ) -> None:
@@ -55,15 +72,12 @@ async def test_translator_down_then_back_delivers_the_english_once_across_a_rest
     sqlite_url: str,
     translation_server: FakeTranslationServer,
 ) -> None:
-    translation_server.stop()
-    first = await start_bot(sqlite_url)
-    dialog = Dialog(emulator.user(6002, language_code="ru"))
-    await not_arrived_until_description(dialog)
-    texts = await finish(dialog, WORDS)
+    dialog, texts = await _finished_with_the_translator_down(
+        emulator, start_bot, sqlite_url, translation_server, 6002
+    )
     assert MARK in _full_english(texts)
     assert WORDS in _full_english(texts)
     assert "Сервис перевода сейчас недоступен" in texts
-    await stop(first)
 
     translation_server.start()
     await start_bot(sqlite_url)
@@ -138,12 +152,9 @@ async def test_english_sent_in_the_background_is_not_handed_back_again(
     translation_server: FakeTranslationServer,
 ) -> None:
     """A later hand-back that a stop cut short left its claim: the delivery covers it."""
-    translation_server.stop()
-    first = await start_bot(sqlite_url)
-    dialog = Dialog(emulator.user(6005, language_code="ru"))
-    await not_arrived_until_description(dialog)
-    await finish(dialog, WORDS)
-    await stop(first)
+    dialog, _ = await _finished_with_the_translator_down(
+        emulator, start_bot, sqlite_url, translation_server, 6005
+    )
     await _leave_a_claim(sqlite_url, 6005)
 
     translation_server.start()
