@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -24,6 +24,7 @@ from bot.context import BotContext, Services, utc_now
 from bot.handlers import complaint, evidence, report, start, translation
 from bot.handlers.errors import on_error
 from bot.i18n import Catalogs
+from bot.inbox import ORPHANED_AFTER, ConfirmingRequest, Inbox
 from bot.logs import protect_token, quiet_http_logs
 from bot.reminders import feature as reminders
 from bot.settings import Settings
@@ -54,18 +55,20 @@ def build_application(
     """
     protect_token(settings.token)
     quiet_http_logs()
+    inbox = Inbox()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
         .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(ConfirmingRequest(inbox))
+        .update_queue(inbox)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerUserOrder(MAX_CONCURRENT_UPDATES))
+        .concurrent_updates(PerUserOrder(MAX_CONCURRENT_UPDATES, finished=inbox.finished))
         # Replies to users are not throttled; only bulk reminders are paced (DESIGN pitfalls).
         .rate_limiter(AIORateLimiter(overall_max_rate=0, overall_time_period=0, max_retries=3))
-        .post_init(_post_init(settings, clock, migrate, own_process))
+        .post_init(_post_init(settings, clock, migrate, own_process, inbox))
         .post_shutdown(_post_shutdown)
     )
     application: App = builder.build()
@@ -115,7 +118,11 @@ def _add_handlers(application: App) -> None:
 
 
 def _post_init(
-    settings: Settings, clock: Callable[[], datetime], migrate: bool, own_process: bool
+    settings: Settings,
+    clock: Callable[[], datetime],
+    migrate: bool,
+    own_process: bool,
+    inbox: Inbox,
 ) -> Any:
     async def post_init(application: App) -> None:
         engine = create_engine(settings.database_url)
@@ -135,10 +142,30 @@ def _post_init(
         for feature in FEATURES:
             await feature.on_start(application, services)
         await _set_commands(application, catalogs)
+        # Only webhook instances on PostgreSQL may share the table (SQLite: one instance).
+        shared_inbox = shared and engine.dialect.name == "postgresql"
+        inbox.attach(services.unit_of_work, webhook=shared)
+        await _take_up_inbox(application, inbox, shared=shared_inbox)
         if own_process:
             freeze_startup_heap()
 
     return post_init
+
+
+async def _take_up_inbox(application: App, inbox: Inbox, *, shared: bool) -> None:
+    """Queue what a stop left unhandled, before any new update; instances that share the table
+    take only rows no live instance holds, and look again now and then."""
+    if not shared:
+        await inbox.take_up(application.bot, datetime.now(UTC))
+        return
+
+    async def sweep(_context: object = None) -> None:
+        await inbox.take_up(application.bot, datetime.now(UTC) - ORPHANED_AFTER)
+
+    await sweep()
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    every = ORPHANED_AFTER.total_seconds() / 2
+    application.job_queue.run_repeating(sweep, interval=every, first=every, name="inbox-sweep")
 
 
 def freeze_startup_heap() -> None:
@@ -163,6 +190,8 @@ async def _post_shutdown(application: App) -> None:
     services: Services | None = application.bot_data.get("services")
     if services is None:
         return
+    if isinstance(application.update_queue, Inbox):
+        await application.update_queue.close()
     for feature in reversed(FEATURES):
         await feature.on_stop(application, services)
     await services.extras["engine"].dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,17 @@ class Services:
     # on each other inside SQLite; replies are still sent concurrently. None on PostgreSQL.
     one_at_a_time: asyncio.Lock | None = None
 
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commit on success, roll back on any error."""
+        async with self.one_at_a_time or nullcontext(), self.sessions() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """CallbackContext with `db()` and `texts_for()`; nothing user-specific is kept here."""
@@ -54,17 +65,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         services: Services = self.bot_data["services"]
         return services
 
-    @asynccontextmanager
-    async def db(self) -> AsyncIterator[AsyncSession]:
+    def db(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One unit of work: commit on success, roll back on any error."""
-        services = self.services
-        async with services.one_at_a_time or nullcontext(), services.sessions() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+        return self.services.unit_of_work()
 
     def texts_for(self, user: User | None, telegram_code: str | None = None) -> Texts:
         language = user.language if user and user.language else language_for(telegram_code)

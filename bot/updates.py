@@ -10,7 +10,7 @@ a delivered translation) waits its turn in the same queue.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 from weakref import WeakValueDictionary
@@ -27,8 +27,12 @@ MAX_CONCURRENT_UPDATES = 12
 class PerUserOrder(BaseUpdateProcessor):
     """Concurrent across users, in arrival order within one user."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(
+        self, max_concurrent_updates: int, finished: Callable[[object], None] | None = None
+    ) -> None:
+        """`finished` hears of each update once its handlers (error handler included) are done."""
         super().__init__(max_concurrent_updates)
+        self._finished = finished
         # A user's lock lives while someone holds or awaits it; then it is collected.
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
@@ -42,12 +46,16 @@ class PerUserOrder(BaseUpdateProcessor):
             yield
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        owner = _owner(update)
-        if owner is None:
-            await coroutine
-            return
-        async with self.hold(owner):
-            await coroutine
+        owner = owner_of(update)
+        try:
+            if owner is None:
+                await coroutine
+                return
+            async with self.hold(owner):
+                await coroutine
+        finally:
+            if self._finished is not None:
+                self._finished(update)
 
     async def initialize(self) -> None:
         """Nothing to set up: locks are made on demand."""
@@ -56,7 +64,8 @@ class PerUserOrder(BaseUpdateProcessor):
         """Nothing to free: locks go with their last holder."""
 
 
-def _owner(update: object) -> int | None:
+def owner_of(update: object) -> int | None:
+    """The user whose update this is; None for anything else the update queue carries."""
     if not isinstance(update, Update):
         return None
     if update.effective_user is not None:

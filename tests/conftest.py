@@ -145,6 +145,8 @@ async def start_bot(
     running: list[App] = []
 
     async def _start(database_url: str, webhook: Webhook | None = None, **extra: Any) -> App:
+        if webhook is not None:  # as `yabeda run` is configured for a webhook
+            extra.setdefault("webhook_url", webhook.url)
         settings = make_settings(emulator, database_url, translation_server.url, **extra)
         application = build_application(settings)
         await start(application, webhook)

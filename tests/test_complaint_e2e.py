@@ -244,7 +244,7 @@ async def test_an_update_telegram_sends_again_is_applied_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A bot stopped before confirming an update gets it again (getUpdates' offset)."""
-    await start_bot(sqlite_url)
+    bot = await start_bot(sqlite_url)
     queue = emulator.state.updates
     sent: list[Any] = []
     push = queue.push
@@ -263,11 +263,40 @@ async def test_an_update_telegram_sends_again_is_applied_once(
     asked = dialog.text
     assert "Номер заказа" in asked
 
+    await stop(bot)
     queue.push([sent[-1]])  # the item's name once more, as Telegram would resend it
+    await start_bot(sqlite_url)
     await dialog._collect()
     assert dialog.text == asked, "the same question again, the name not taken as the order"
     await dialog.say("8123456789012345")
     assert "Номер заказа" not in dialog.text
+
+
+async def test_an_update_sent_again_to_the_bot_that_has_it_gets_no_second_reply(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Telegram sends a batch again when it missed the call that confirmed it."""
+    await start_bot(sqlite_url)
+    queue = emulator.state.updates
+    sent: list[Any] = []
+    push = queue.push
+
+    def keep(updates: Iterable[Any]) -> None:
+        updates = list(updates)
+        sent.extend(updates)
+        push(updates)
+
+    monkeypatch.setattr(queue, "push", keep)
+    dialog = await _begin(emulator, 4013)
+    await dialog.tap("Посылка не пришла")
+    queue.push([sent[-1]])
+    with pytest.raises(TimeoutError):
+        await dialog.user.next_replies(timeout=1.5)
+    await dialog.tap("Статус давно не меняется")
+    assert "aliexpress.com (глобальный)" in dialog.labels
 
 
 async def test_a_tap_is_answered_without_waiting_for_its_spinner_to_stop(

@@ -263,6 +263,55 @@ async def test_sigkill_at_random_moments_loses_nothing_acknowledged(
     assert summary.finished_cases >= USERS
 
 
+# The item, the order number and the tracking number, typed one after another without waiting.
+BURST = ("Xiaomi Redmi Note 12 Pro", "8123456789012345", "RA123456785CN")
+
+
+async def test_a_kill_with_confirmed_updates_still_queued_loses_none_of_them(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Telegram was told the answers arrived; the bot died before handling them: the next
+    start handles them, in order, and the buyer hears the question after the last."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'queued.sqlite3'}"
+    dialog = Dialog(emulator.user(712_001, language_code="ru"))
+    bot = BotProcess(emulator, url)
+    try:
+        await dialog.say("/new")
+        await dialog.tap("Посылка не пришла")
+        await dialog.tap("Статус давно не меняется")
+        await dialog.tap("aliexpress.com (глобальный)")
+        # The first answer's reply never comes back: the others wait behind it, confirmed.
+        emulator.faults.hang("sendMessage", chat_id=dialog.user.id)
+        for text in BURST:
+            await dialog.user.send_text(text)
+        for _ in range(100):
+            if len(emulator.state.updates) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert len(emulator.state.updates) == 0, "Telegram was told every answer arrived"
+        await bot.kill()
+    finally:
+        await bot.terminate()
+        bot.output()
+    emulator.faults.clear()
+    bot = BotProcess(emulator, url)
+    try:
+        await dialog._collect()
+    finally:
+        await bot.terminate()
+        log = bot.output()
+    engine = create_engine(url)
+    try:
+        view = await active_view(session_factory(engine), dialog.user.id)
+    finally:
+        await engine.dispose()
+    assert view is not None
+    assert (view.answers["item_name"], view.answers["order_number"]) == BURST[:2]
+    assert view.answers["tracking"]["number"] == BURST[2]
+    assert shown_question(dialog.last) == view.next_key == "order_date", dialog.text
+    assert "taken up" in log
+
+
 async def test_a_kill_before_the_texts_went_out_hands_them_back_on_the_next_message(
     emulator: BotApiEmulator,
     tmp_path: Path,

@@ -127,6 +127,25 @@ class HandledUpdate(Base):
     )
 
 
+class ReceivedUpdate(Base):
+    """An update received and not yet handled: written before Telegram is told it arrived, so
+    that a crash or a stop with updates still queued loses none of them (bot/inbox.py).
+
+    `user_id` has no foreign key: a first update arrives before its user's row exists.
+    """
+
+    __tablename__ = "received_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True, nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(nullable=False)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, index=True
+    )
+    # Times it was taken up again after a stop; an update that never finishes is given up.
+    recoveries: Mapped[int] = mapped_column(SmallInteger, default=0, nullable=False)
+
+
 class CaseEvent(Base):
     """Something that happened to a case (dispute opened, money received ...) and its date."""
 
