@@ -28,6 +28,7 @@ from bot.inbox import ORPHANED_AFTER, ConfirmingRequest, Inbox
 from bot.logs import protect_token, quiet_http_logs
 from bot.reminders import feature as reminders
 from bot.settings import Settings
+from bot.storage import received
 from bot.storage.migrate import upgrade
 from bot.storage.session import create_engine, session_factory
 from bot.transport import AiohttpRequest
@@ -144,7 +145,8 @@ def _post_init(
         await _set_commands(application, catalogs)
         # Only webhook instances on PostgreSQL may share the table (SQLite: one instance).
         shared_inbox = shared and engine.dialect.name == "postgresql"
-        inbox.attach(services.unit_of_work, webhook=shared)
+        write = received.writer(engine, services.one_at_a_time)
+        inbox.attach(services.unit_of_work, write, webhook=shared)
         await _take_up_inbox(application, inbox, shared=shared_inbox)
         if own_process:
             freeze_startup_heap()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.storage.models import ReceivedUpdate
 
@@ -30,14 +32,28 @@ _FORGET = delete(ReceivedUpdate).where(
 )
 
 
-async def write(
-    session: AsyncSession, received: Sequence[dict[str, Any]], handled: Sequence[int]
-) -> None:
-    """Note updates received (update_id, user_id, payload, received_at); forget those handled."""
-    if received:
-        await session.execute(_INSERT[session.bind.dialect.name], list(received))
-    if handled:
-        await session.execute(_FORGET, {"ids": list(handled)})
+Write = Callable[[Sequence[dict[str, Any]], Sequence[int]], Awaitable[None]]
+
+
+def writer(engine: AsyncEngine, one_at_a_time: asyncio.Lock | None) -> Write:
+    """How to note updates received (update_id, user_id, payload, received_at) and forget those
+    handled. On PostgreSQL each statement commits on its own, one round trip where a
+    transaction takes three (an INSERT is atomic by itself); on SQLite, one transaction, taking
+    its turn with the units of work as SQLite has one writer."""
+    insert = _INSERT[engine.dialect.name]
+    autocommit = engine.dialect.name == "postgresql"
+    statements = engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
+
+    async def write(received: Sequence[dict[str, Any]], handled: Sequence[int]) -> None:
+        async with one_at_a_time or nullcontext(), statements.connect() as connection:
+            if received:
+                await connection.execute(insert, list(received))
+            if handled:
+                await connection.execute(_FORGET, {"ids": list(handled)})
+            if not autocommit:
+                await connection.commit()
+
+    return write
 
 
 async def take_up(
