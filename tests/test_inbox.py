@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from bot.emulator import BotApiEmulator
 from bot.runner import Webhook
+from bot.storage import received
 from bot.storage.migrate import upgrade
 from bot.storage.models import ReceivedUpdate
 from bot.storage.received import MAX_RECOVERIES
@@ -119,3 +120,26 @@ async def test_an_update_that_never_finished_after_several_starts_is_given_up(
         await poison.next_replies(timeout=0.5)
     assert await left(sqlite_url) == []
     assert "update 9000003: never finished after 3 starts, given up" in caplog.text
+
+
+async def test_what_the_inbox_writes_is_taken_up_as_telegram_sent_it(database_url: str) -> None:
+    """Each backend's writer (PostgreSQL's goes around SQLAlchemy) against the take-up."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+        write = received.writer(engine, None)
+        now = datetime.now(UTC)
+        kept, handled = start_command(9_000_010, 798_010), start_command(9_000_011, 798_011)
+        kept["message"]["text"] = "/start «пустая посылка» 📦"
+        rows = [
+            {"update_id": u["update_id"], "user_id": u["message"]["chat"]["id"], "payload": u}
+            | {"received_at": now}
+            for u in (kept, handled)
+        ]
+        await write(rows, [])
+        await write(rows[:1], [9_000_011])  # Telegram sent the first again; the second is done
+        async with session_factory(engine)() as session, session.begin():
+            taken, given_up = await received.take_up(session, now + timedelta(seconds=1), now)
+    finally:
+        await engine.dispose()
+    assert (taken, given_up) == ([(9_000_010, kept)], [])
