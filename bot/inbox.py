@@ -22,7 +22,6 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, Update
 from telegram.error import NetworkError
@@ -42,8 +41,6 @@ FORGET_AFTER = 0.5
 REMEMBERED = 4096
 # Webhook instances share the table: a row unhandled this long belongs to no live instance.
 ORPHANED_AFTER = timedelta(seconds=60)
-# A pooled connection the database dropped fails once; the pool is then renewed.
-WRITE_ATTEMPTS = 2
 
 
 class Inbox(asyncio.Queue[object]):
@@ -189,15 +186,8 @@ class Inbox(asyncio.Queue[object]):
 
     async def _write(self, rows: list[dict[str, Any]], handled: list[int]) -> None:
         assert self._write_rows is not None
-        if not rows and not handled:
-            return
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                await self._write_rows(rows, handled)
-                return
-            except DBAPIError as error:
-                if not error.connection_invalidated or attempt == WRITE_ATTEMPTS:
-                    raise
+        if rows or handled:
+            await self._write_rows(rows, handled)
 
 
 class ConfirmingRequest(AiohttpRequest):

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import asyncpg
 from sqlalchemy import Table, bindparam, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.storage.models import ReceivedUpdate
@@ -25,17 +25,15 @@ _VALUES: dict[str, Any] = {
     name: bindparam(name) for name in ("update_id", "user_id", "payload", "received_at")
 } | {"recoveries": 0}
 # Telegram may send an update again (a webhook answer it did not get): the first row stays.
-_INSERT = {
-    "postgresql": postgresql.insert(_TABLE).values(_VALUES).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(_TABLE).values(_VALUES).on_conflict_do_nothing(),
-}
-_FORGET = delete(ReceivedUpdate).where(
+_SQLITE_INSERT = sqlite.insert(_TABLE).values(_VALUES).on_conflict_do_nothing()
+_SQLITE_FORGET = delete(ReceivedUpdate).where(
     ReceivedUpdate.update_id.in_(bindparam("ids", expanding=True))
 )
 
 
 Write = Callable[[Sequence[dict[str, Any]], Sequence[int]], Awaitable[None]]
 
+# The same two statements for asyncpg itself, with its $n parameters.
 _PG_INSERT = (
     "INSERT INTO received_updates (update_id, user_id, payload, received_at, recoveries) "
     "VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING"
@@ -53,14 +51,13 @@ def writer(engine: AsyncEngine, one_at_a_time: asyncio.Lock | None) -> Write:
 
 def _sqlite_writer(engine: AsyncEngine, one_at_a_time: asyncio.Lock | None) -> Write:
     """One transaction, taking its turn with the units of work: SQLite has one writer."""
-    insert = _INSERT[engine.dialect.name]
 
     async def write(received: Sequence[dict[str, Any]], handled: Sequence[int]) -> None:
         async with one_at_a_time or nullcontext(), engine.begin() as connection:
             if received:
-                await connection.execute(insert, list(received))
+                await connection.execute(_SQLITE_INSERT, list(received))
             if handled:
-                await connection.execute(_FORGET, {"ids": list(handled)})
+                await connection.execute(_SQLITE_FORGET, {"ids": list(handled)})
 
     return write
 
