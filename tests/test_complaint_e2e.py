@@ -237,14 +237,8 @@ async def test_an_edited_message_gets_a_reply_and_the_question_again(
     assert "Трек-номер посылки?" in dialog.text
 
 
-async def test_an_update_telegram_sends_again_is_applied_once(
-    emulator: BotApiEmulator,
-    start_bot: BotStarter,
-    sqlite_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A bot stopped before confirming an update gets it again (getUpdates' offset)."""
-    bot = await start_bot(sqlite_url)
+def recorded_updates(emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every update the emulator queues from now on, to be sent again as Telegram would."""
     queue = emulator.state.updates
     sent: list[Any] = []
     push = queue.push
@@ -255,6 +249,19 @@ async def test_an_update_telegram_sends_again_is_applied_once(
         push(updates)
 
     monkeypatch.setattr(queue, "push", keep)
+    return sent
+
+
+async def test_an_update_telegram_sends_again_is_applied_once(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bot stopped before confirming an update gets it again (getUpdates' offset)."""
+    bot = await start_bot(sqlite_url)
+    queue = emulator.state.updates
+    sent = recorded_updates(emulator, monkeypatch)
     dialog = await _begin(emulator, 4011)
     await dialog.tap("Посылка не пришла")
     await dialog.tap("Статус давно не меняется")
@@ -281,15 +288,7 @@ async def test_an_update_sent_again_to_the_bot_that_has_it_gets_no_second_reply(
     """Telegram sends a batch again when it missed the call that confirmed it."""
     await start_bot(sqlite_url)
     queue = emulator.state.updates
-    sent: list[Any] = []
-    push = queue.push
-
-    def keep(updates: Iterable[Any]) -> None:
-        updates = list(updates)
-        sent.extend(updates)
-        push(updates)
-
-    monkeypatch.setattr(queue, "push", keep)
+    sent = recorded_updates(emulator, monkeypatch)
     dialog = await _begin(emulator, 4013)
     await dialog.tap("Посылка не пришла")
     queue.push([sent[-1]])
