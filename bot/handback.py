@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.context import BotContext
 from bot.conversation import Walk
 from bot.i18n import Texts
 from bot.storage import cases as store
-from bot.translation import add_pending
+from bot.translation import add_pending, cached_in
 from bot.ui import Say, data
 
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -58,6 +60,21 @@ async def translate_texts(context: BotContext, owner_id: int, texts: Iterable[st
         text: result.text if result.translated else None
         for text, result in zip(unique, results, strict=True)
     }
+
+
+async def known_translations(
+    context: BotContext, session: AsyncSession, texts: Iterable[str]
+) -> Translated | None:
+    """Each text's English if the cache holds every one (read in this unit of work), else None."""
+    translator = context.services.extras.get("translator")
+    unique = list(dict.fromkeys(texts))
+    if translator is None or not unique:
+        return {}
+    keys = {text: translator.cache_key(text) for text in unique}
+    found = await cached_in(session, [key for key in keys.values() if key is not None])
+    if len(found) < sum(key is not None for key in keys.values()):
+        return None
+    return {text: text if key is None else found[key] for text, key in keys.items()}
 
 
 async def english_words(

@@ -324,6 +324,7 @@ async def test_a_kill_before_the_texts_went_out_hands_them_back_on_the_next_mess
     bot = BotProcess(emulator, url, TRANSLATOR_URL=translation_server.url)
     taps, types = (Dialog(emulator.user(uid, language_code="ru")) for uid in (711_001, 711_002))
     try:
+        translation_server.set_mode(Mode.SLOW)
         for dialog in (taps, types):
             await not_arrived_until_review(dialog)
         bot = await _killed_while_translating(emulator, bot, url, translation_server, taps, types)
@@ -354,6 +355,7 @@ async def test_a_kill_while_edited_texts_were_translated_hands_the_new_texts_bac
         assert "Короткий текст на английском" in dialog.text
         await dialog.tap("Изменить ответы")
         await dialog.tap("Изменить: Описание")
+        translation_server.set_mode(Mode.SLOW)
         await dialog.say("Трек не обновляется с сентября, продавец молчит.")
         bot = await _killed_while_translating(emulator, bot, url, translation_server, dialog)
         await dialog.tap("Всё верно — получить тексты")
@@ -371,9 +373,9 @@ async def _killed_while_translating(
     translation_server: FakeTranslationServer,
     *dialogs: Dialog,
 ) -> BotProcess:
-    """Each buyer asks for the texts, the bot is killed while the translator works, and starts
-    again; no texts went out."""
-    translation_server.set_mode(Mode.SLOW)
+    """Each buyer, whose words the (slow) translator has had since the review card, asks for
+    the texts; the bot is killed while the translator works, and starts again; no texts went
+    out."""
     for dialog in dialogs:
         await dialog.user.press("Всё верно — получить тексты")
     await asyncio.sleep(2)  # the hand-backs now wait for the translator

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +13,8 @@ from bot.app import App
 from bot.emulator import BotApiEmulator, Reply, SimUser
 from bot.i18n import Catalogs, Texts
 from bot.storage.models import Case, GeneratedText
+from bot.translation import CacheKey
+from bot.translation.normalise import text_hash
 from bot.translation.service import TranslationResult
 from flows.complaint import COMPLAINT
 from flows.questions import Flow, Kind, Question
@@ -40,6 +42,13 @@ class FakeTranslator:
         if text in self.known:
             return TranslationResult(self.known[text], True, "fake", False)
         return TranslationResult(text, False, None, False)
+
+    def cache_key(self, text: str) -> CacheKey:
+        """A key no cache holds: the hand-back always asks `translate`."""
+        return CacheKey("ru", "en", text_hash(text))
+
+    def warm(self, texts: Iterable[str], *, owner_id: int) -> None:
+        """Nothing to prepare: `translate` answers at once."""
 
     async def aclose(self) -> None:
         """Nothing to release: the fake holds no connections."""

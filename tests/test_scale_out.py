@@ -293,8 +293,8 @@ async def test_a_tap_while_the_other_instance_translates_gets_the_texts_once(
     """The buyer taps "get the texts" twice; the instances take one tap each."""
     monkeypatch.setattr(translation_server, "slow_delay", 4.0)
     dialog = Dialog(emulator.user(796_001, language_code="ru"))
+    translation_server.set_mode(Mode.SLOW)  # from the review card on, when the words go to it
     await not_arrived_until_review(dialog)
-    translation_server.set_mode(Mode.SLOW)
     await dialog.user.press("Всё верно — получить тексты")
     await asyncio.sleep(1)  # the first instance now waits for the translator
     await dialog.user.press("Всё верно — получить тексты")

@@ -177,3 +177,32 @@ async def _leave_a_claim(database_url: str, user_id: int) -> None:
             )
     finally:
         await engine.dispose()
+
+
+async def test_words_are_translated_while_the_buyer_reads_the_review_card(
+    emulator: BotApiEmulator,
+    start_bot: BotStarter,
+    sqlite_url: str,
+    translation_server: FakeTranslationServer,
+) -> None:
+    """The translator is asked at the review card: a translator gone by the tap costs nothing."""
+    await start_bot(sqlite_url)
+    dialog = Dialog(emulator.user(6006, language_code="ru"))
+    await not_arrived_until_description(dialog)
+    await dialog.tap("Готово, доказательства все")
+    await dialog.say(WORDS)
+    assert "Проверьте ответы" in dialog.text
+    for _ in range(50):
+        if translation_server.count():
+            break
+        await asyncio.sleep(0.1)
+    assert translation_server.count() == 1
+    await asyncio.sleep(0.3)  # the translation's cache row is written after the answer
+    translation_server.set_mode(Mode.ERROR)
+
+    await dialog.tap("Всё верно — получить тексты")
+
+    full = _full_english(dialog.text)
+    assert MARK not in full
+    assert "Сервис перевода сейчас недоступен" not in dialog.text
+    assert translation_server.count() == 1

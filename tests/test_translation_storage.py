@@ -17,6 +17,7 @@ from bot.translation import (
     TranslationService,
     TranslatorConfig,
     add_pending,
+    cached_in,
     due_pending,
 )
 from bot.translation.normalise import text_hash
@@ -76,6 +77,21 @@ async def test_the_same_text_is_translated_once_for_every_instance(
         row = (await session.scalars(select(Translation))).one()
     assert (row.user_id, row.provider, row.source_text) == (USER, "google", PARCEL)
     assert (row.source_lang, row.target_lang, row.text_hash) == ("ru", "en", text_hash(PARCEL))
+
+
+async def test_words_translated_ahead_are_read_back_in_a_unit_of_work(
+    fake: FakeTranslationServer, db: Database
+) -> None:
+    async with service(fake, db) as translator:
+        translator.warm([PARCEL, PARCEL], owner_id=USER)
+        await translator.drain()
+        warmed, other = translator.cache_key(PARCEL), translator.cache_key("Товар не работает")
+        assert translator.cache_key("RA123456785CN 508 g") is None  # nothing to translate
+    assert warmed is not None and other is not None
+    async with db.sessions()() as session:
+        found = await cached_in(session, [warmed, other])
+    assert found == {warmed: PARCEL_EN}
+    assert fake.count() == 1
 
 
 async def test_two_instances_racing_on_one_text_leave_one_row(

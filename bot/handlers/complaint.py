@@ -9,7 +9,6 @@ from bot.conversation import Walk
 from bot.handback import AWAITING, accept_own_wording
 from bot.handlers.case_card import typed_awaited
 from bot.handlers.common import (
-    Deliver,
     Turn,
     case_button,
     send,
@@ -17,7 +16,7 @@ from bot.handlers.common import (
     turn,
     walk_of,
 )
-from bot.handlers.results import claim_handback
+from bot.handlers.results import hand_back, translate_ahead
 from bot.storage import cases as store
 from bot.storage.models import Case
 from bot.ui import Say, data
@@ -81,9 +80,10 @@ async def _open_existing(t: Turn, case: Case, _parts: list[str], context: BotCon
     """`case:open:ID` from /cases: continue where it stands, or hand its texts back again."""
     t.user.active_case_id = case.id
     walk = walk_of(t, case, context)
+    says = [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
     if walk.position() is None:
-        t.deliver = claim_handback(walk)
-    return [Say(t.texts("cases.resumed", case_id=case.id)), *await walk.ask()]
+        says += await hand_back(t, walk, context)
+    return says
 
 
 open_existing = case_button(_open_existing, case_at=2)
@@ -92,7 +92,6 @@ open_existing = case_button(_open_existing, case_at=2)
 async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
-    deliver: Deliver | None = None
     async with turn(update, context) as t:
         case = await store.active_case(t.session, t.user)
         if t.user.awaiting is not None:
@@ -102,10 +101,13 @@ async def on_text(update: Update, context: BotContext) -> None:
         else:
             walk = walk_of(t, case, context)
             says, complete = await _typed(walk, message.text or "")
-            deliver = claim_handback(walk) if complete else None
+            if complete:
+                says += await hand_back(t, walk, context)
+            else:
+                t.deliver = translate_ahead(walk)
     await send(update, context, says)
-    if deliver is not None:
-        await deliver(update, context)
+    if t.deliver is not None:
+        await t.deliver(update, context)
 
 
 async def _typed(walk: Walk, text: str) -> tuple[list[Say], bool]:
@@ -141,15 +143,14 @@ async def _answer_button(t: Turn, case: Case, parts: list[str], context: BotCont
     walk = walk_of(t, case, context)
     was_open = walk.position() is not None
     if not was_open and _texts_owed(case):
-        t.deliver = claim_handback(walk)
-        return []
+        return await hand_back(t, walk, context)
     says = (
         await _apply_button(walk, parts)
         if len(parts) > 2
         else [Say(t.texts("conversation.stale_button"))]
     )
     if was_open and walk.position() is None:
-        t.deliver = claim_handback(walk)
+        says += await hand_back(t, walk, context)
     return says
 
 

@@ -10,31 +10,56 @@ from telegram import Update
 from bot.checklist_view import checklist_text
 from bot.context import BotContext
 from bot.conversation import Walk
-from bot.handback import Translated, buyer_texts, english_words, translate_texts, words_card
+from bot.handback import (
+    Translated,
+    buyer_texts,
+    english_words,
+    known_translations,
+    translate_texts,
+    words_card,
+)
 from bot.handlers import case_card
-from bot.handlers.common import Deliver, send, turn, walk_of
+from bot.handlers.common import Deliver, Turn, send, turn, walk_of
 from bot.handlers.report import report_offer, report_results, report_words
 from bot.i18n import Texts
 from bot.storage import cases as store
 from bot.ui import Say, data
 from flows.advisor import Advice, advise, advisor_rules
 from flows.checklist import checklist
+from flows.questions import Kind
 from flows.texts import build_dispute_texts, format_money, localize
 
 # The buyer's own words: the only fields that go through machine translation.
 FREE_TEXT = ("description", "inside_what", "item_name")
 
 
-def claim_handback(walk: Walk) -> Deliver:
-    """Claim the hand-back of a case this unit of work found complete (a turn's `deliver`).
+async def hand_back(t: Turn, walk: Walk, context: BotContext) -> list[Say]:
+    """The texts of a case this unit of work found complete.
 
-    The buyer's words to translate are read now, from the case at hand; they are translated
-    after this unit of work and before the one that stores the texts: a translator may take
-    seconds, and on SQLite every other user's unit of work would wait for one held open.
-    Meanwhile a webhook instance may take the buyer's next tap and hand the texts back too:
-    each hand-back writes its claim on the case, and only the last claim's texts are sent.
+    When the cache holds the English of every word of the buyer's (translate_ahead put it
+    there while they read the review card), the texts are made in this unit of work; otherwise
+    they follow it, once translated (claim_handback).
     """
-    owner, words = walk.case.user_id, words_to_translate(walk)
+    words = _buyer_words(walk) if walk.position() is None else {}
+    known = await known_translations(context, walk.session, words.values())
+    if known is None:
+        t.deliver = claim_handback(walk, words)
+        return []
+    # A hand-back still translating on another instance finds its claim gone: these texts win.
+    walk.case.handback_claim = None
+    return await results_if_complete(walk, context, known)
+
+
+def claim_handback(walk: Walk, words: dict[str, str]) -> Deliver:
+    """Claim the hand-back of a case whose words must be translated first (a turn's `deliver`).
+
+    They are translated after this unit of work and before the one that stores the texts: a
+    translator may take seconds, and on SQLite every other user's unit of work would wait for
+    one held open. Meanwhile a webhook instance may take the buyer's next tap and hand the texts
+    back too: each hand-back writes its claim on the case, and only the last claim's texts are
+    sent.
+    """
+    owner = walk.case.user_id
     claim = walk.case.handback_claim = uuid4().hex
 
     async def deliver(update: Update, context: BotContext) -> None:
@@ -50,10 +75,25 @@ def claim_handback(walk: Walk) -> Deliver:
     return deliver
 
 
-def words_to_translate(walk: Walk) -> dict[str, str]:
-    """The buyer's words the hand-back of this case would send to the translator."""
-    if walk.position() is not None:
-        return {}
+def translate_ahead(walk: Walk) -> Deliver | None:
+    """At the review card the buyer's words are as they will be handed back (unless changed):
+    translating them while the buyer reads the card spares the hand-back the translator's wait.
+    """
+    position = walk.position()
+    if position is None or position.question.kind is not Kind.REVIEW:
+        return None
+    owner, words = walk.case.user_id, _buyer_words(walk)
+
+    async def warm(_update: Update, context: BotContext) -> None:
+        translator = context.services.extras.get("translator")
+        if translator is not None:
+            translator.warm(words.values(), owner_id=owner)
+
+    return warm if words else None
+
+
+def _buyer_words(walk: Walk) -> dict[str, str]:
+    """The buyer's words the hand-back of this case sends to the translator."""
     if walk.case.flow == "report":
         return report_words(walk)
     return buyer_texts(walk, _facts(walk.answers()), FREE_TEXT)

@@ -14,7 +14,7 @@ from bot.context import BotContext, Services
 from bot.conversation import Walk
 from bot.handback import AWAITING
 from bot.handlers.common import Turn, case_button, walk_of
-from bot.handlers.results import claim_handback, results_if_complete
+from bot.handlers.results import hand_back, results_if_complete
 from bot.storage import cases as store
 from bot.storage.models import Case, PendingTranslation
 from bot.storage.users import lock_user
@@ -122,8 +122,7 @@ async def _words(t: Turn, case: Case, parts: list[str], context: BotContext) -> 
         store.save_answer(case, AWAITING, parts[3])
         return [Say(t.texts("words.own_ask"))]
     t.user.active_case_id = case.id
-    t.deliver = claim_handback(walk_of(t, case, context))
-    return []
+    return await hand_back(t, walk_of(t, case, context), context)
 
 
 words_button = case_button(_words)

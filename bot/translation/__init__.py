@@ -9,7 +9,7 @@ from bot.translation.cache import (
 from bot.translation.config import PROVIDERS, TranslatorConfig
 from bot.translation.pending import add_pending, due_pending, mark_done, reschedule
 from bot.translation.service import TranslationResult, TranslationService
-from bot.translation.sql_cache import SqlTranslationCache
+from bot.translation.sql_cache import SqlTranslationCache, cached_in
 from bot.translation.worker import (
     CompletedTranslation,
     Deliver,
@@ -32,6 +32,7 @@ __all__ = [
     "TranslationService",
     "TranslatorConfig",
     "add_pending",
+    "cached_in",
     "due_pending",
     "mark_done",
     "reschedule",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
 
@@ -66,9 +66,9 @@ class TranslationService:
         """Translate the buyer's text; never raises for a provider's failure."""
         normalised = normalise(text)
         masked = mask(normalised)
-        if source == target or not masked.has_words():
+        key = _key(normalised, masked, source, target)
+        if key is None:
             return TranslationResult(text, translated=True, provider=None, from_cache=False)
-        key = CacheKey(source, target, text_hash(normalised))
         # The flight is joined before the cache is read, and left only after the cache is
         # written: whoever comes later either shares the flight or finds the row.
         future, leads = self._flights.join(key)
@@ -77,6 +77,23 @@ class TranslationService:
         # Shielded: one caller giving up must not cancel the others' shared outcome.
         result = await asyncio.shield(future)
         return result if result.translated else replace(result, text=text)
+
+    def cache_key(self, text: str, *, source: str = "ru", target: str = "en") -> CacheKey | None:
+        """Where the text's translation is cached; None: nothing to translate, it stays as it is."""
+        normalised = normalise(text)
+        return _key(normalised, mask(normalised), source, target)
+
+    def warm(self, texts: Iterable[str], *, owner_id: int) -> None:
+        """Start translating texts the buyer will soon need, so that the cache has them by then."""
+        for text in dict.fromkeys(texts):
+            self._spawn(self._warm_one(text, owner_id))
+
+    async def _warm_one(self, text: str, owner_id: int) -> None:
+        try:
+            await self.translate(text, owner_id=owner_id)
+        except Exception:
+            # Nobody waits for this one: the hand-back translates again if it must.
+            log.exception("translating ahead failed")
 
     async def drain(self) -> None:
         """Wait for translations under way and their cache writes."""
@@ -200,6 +217,12 @@ class TranslationService:
             )
         except TimeoutError as error:
             raise ProviderError(FailureKind.TIMEOUT) from error
+
+
+def _key(normalised: str, masked: Masked, source: str, target: str) -> CacheKey | None:
+    if source == target or not masked.has_words():
+        return None
+    return CacheKey(source, target, text_hash(normalised))
 
 
 async def _all_or_none(calls: Sequence[Awaitable[str]]) -> list[str]:

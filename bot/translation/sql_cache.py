@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -55,3 +56,20 @@ class SqlTranslationCache:
             log.info("translation cache row not stored: already there, or its owner is gone")
         except SQLAlchemyError:
             log.exception("translation cache write failed")
+
+
+async def cached_in(session: AsyncSession, keys: Collection[CacheKey]) -> dict[CacheKey, str]:
+    """The stored translations of these keys, read in the caller's unit of work."""
+    if not keys:
+        return {}
+    query = select(
+        Translation.source_lang,
+        Translation.target_lang,
+        Translation.text_hash,
+        Translation.translated_text,
+    ).where(Translation.text_hash.in_({key.text_hash for key in keys}))
+    found = {
+        CacheKey(row.source_lang, row.target_lang, row.text_hash): row.translated_text
+        for row in await session.execute(query)
+    }
+    return {key: found[key] for key in keys if key in found}
