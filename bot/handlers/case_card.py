@@ -21,7 +21,7 @@ from bot.reminders import planner
 from bot.reminders.card import EVENTS, card_say, local_today, planning_for
 from bot.reminders.messages import day_text
 from bot.reminders.settings_view import apply_quiet, apply_zone, settings_say, typed_zone
-from bot.reminders.timeline import rules_for, zone_of
+from bot.reminders.timeline import case_events, rules_for, zone_of
 from bot.storage import cases as store
 from bot.storage.models import Case, Reminder, User
 from bot.ui import Say, data
@@ -54,8 +54,9 @@ async def texts_ready(walk: Walk, context: BotContext) -> list[Say]:
     if user is None:
         return []
     planning = planning_for(context.services)
-    await planner.sync_case(walk.session, walk.case, user, planning)
-    return [await card_say(walk.session, walk.case, user, walk.texts, planning)]
+    events = await case_events(walk.session, walk.case)
+    await planner.sync_case(walk.session, walk.case, user, planning, events=events)
+    return [await card_say(walk.session, walk.case, user, walk.texts, planning, events)]
 
 
 async def _show_card(t: Turn, case: Case, _parts: list[str], context: BotContext) -> list[Say]:

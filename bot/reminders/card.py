@@ -48,16 +48,22 @@ def local_today(user: User, planning: Planning) -> date:
 
 
 async def card_say(
-    session: AsyncSession, case: Case, user: User, texts: Texts, planning: Planning
+    session: AsyncSession,
+    case: Case,
+    user: User,
+    texts: Texts,
+    planning: Planning,
+    events: list[CaseEvent] | None = None,
 ) -> Say:
-    """The card as one message with its event buttons."""
+    """The card as one message with its event buttons (`events`: read already by the caller)."""
     today = local_today(user, planning)
     item = (answers_of(case)).get("item_name")
     title = texts("card.title", case_id=case.id)
     if isinstance(item, str) and item:
         title += texts("card.item", item=item)
     lines = [title, texts("card.status", status=texts(f"cases.status.{case.status}"))]
-    events = await case_events(session, case)
+    if events is None:
+        events = await case_events(session, case)
     lines += ["", *_deadline_lines(case, events, texts, planning, today)]
     lines += _event_lines(events, texts, today)
     again = [(texts("card.texts"), data("case", "open", case.id))]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reminders.timeline import as_utc, rules_for, timeline_of, zone_of
+from bot.reminders.timeline import as_utc, case_events, rules_for, timeline_with, zone_of
 from bot.storage.models import Case, CaseEvent, Reminder, User
 from bot.storage.session import insert_rows
 from flows.deadlines import Deadline, compute_deadlines
@@ -36,12 +36,24 @@ class Planning:
 
 
 async def sync_case(
-    session: AsyncSession, case: Case, user: User, planning: Planning, *, retime: bool = False
+    session: AsyncSession,
+    case: Case,
+    user: User,
+    planning: Planning,
+    *,
+    retime: bool = False,
+    events: list[CaseEvent] | None = None,
 ) -> list[Deadline]:
-    """Insert the reminders the case needs now and cancel those that no longer apply."""
+    """Insert the reminders the case needs now and cancel those that no longer apply.
+
+    `events`: the case's events, for a caller that has read them already.
+    """
     tz = zone_of(user, planning.default_zone)
     now = as_utc(planning.now)
-    deadlines, standing = await _deadlines(session, case, planning.rules, now.astimezone(tz).date())
+    if events is None and case.status != "closed":
+        events = await case_events(session, case)
+    today = now.astimezone(tz).date()
+    deadlines, standing = _deadlines(case, events or [], planning.rules, today)
     rows = {row.kind: row for row in await _rows(session, case)}
     # A deadline that merely passed keeps its unsent reminders (they say what can still be done);
     # one that events took away loses them.
@@ -102,13 +114,13 @@ def snooze(reminder: Reminder, at: datetime) -> None:
     reminder.lease_until = None
 
 
-async def _deadlines(
-    session: AsyncSession, case: Case, rules: Rules, today: date
+def _deadlines(
+    case: Case, events: list[CaseEvent], rules: Rules, today: date
 ) -> tuple[list[Deadline], list[Deadline]]:
     """The deadlines from today on, and every deadline the facts give whether passed or not."""
     if case.status == "closed":
         return [], []
-    timeline = await timeline_of(session, case)
+    timeline = timeline_with(case, events)
     if timeline is None:
         return [], []
     return compute_deadlines(timeline, rules, today), compute_deadlines(timeline, rules, date.min)
