@@ -4,7 +4,7 @@ Per backend: one closed-loop run (100 users at once, as flow_throughput.py) give
 updates/s; then, in repeated runs, steps of the empty-parcel flow start at random moments
 (Poisson arrivals) at half that rate, each by a user who is not waiting for an answer, for a
 fixed time. Latency: update into the emulator to the answer's last message recorded; given for
-every step, and without the hand-back step (the dispute texts: ten messages and a translation),
+every step, and without the hand-back step (the dispute texts: ten messages, their unit of work),
 and to the answer's first message (when the buyer sees the bot answer). Each run is preceded
 by the same load on the bare echo bot (python-telegram-bot's defaults, no database): the
 framework's own latency on this machine at that rate, as flow_throughput.py gives its ceiling.

@@ -113,7 +113,10 @@ async def results_if_complete(
 async def _dispute_results(
     walk: Walk, context: BotContext, translated: Translated | None
 ) -> list[Say]:
-    """The hand-back messages, each text in its own message so it copies cleanly on a phone."""
+    """The hand-back messages, each text in its own message so it copies cleanly on a phone.
+
+    What to pick in the form and what to attach are read together, so they come as one.
+    """
     facts = _facts(walk.answers())
     evidence = [
         {"media": e.media, "label": e.label}
@@ -136,8 +139,7 @@ async def _dispute_results(
     walk.case.status = "ready"
     t = walk.texts
     says = [
-        Say(_advice_text(t, advice)),
-        Say(checklist_text(t, items)),
+        Say(_advice_text(t, advice) + "\n\n" + checklist_text(t, items)),
         Say(t("results.short_en_title")),
         Say(texts.short_en),
         Say(t("results.full_en_title")),
