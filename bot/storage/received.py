@@ -11,21 +11,20 @@ from typing import Any, cast
 
 import asyncpg
 from sqlalchemy import Table, bindparam, delete, update
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.storage.models import ReceivedUpdate
+from bot.storage.session import insert_or_ignore
 
 # An update taken up this many times after stops and never finished is given up: it may be
 # what stopped the bot.
 MAX_RECOVERIES = 3
 
 _TABLE = cast(Table, ReceivedUpdate.__table__)
-_VALUES: dict[str, Any] = {
-    name: bindparam(name) for name in ("update_id", "user_id", "payload", "received_at")
-} | {"recoveries": 0}
 # Telegram may send an update again (a webhook answer it did not get): the first row stays.
-_SQLITE_INSERT = sqlite.insert(_TABLE).values(_VALUES).on_conflict_do_nothing()
+_SQLITE_INSERT = insert_or_ignore(
+    _TABLE, "update_id", "user_id", "payload", "received_at", recoveries=0
+)
 _SQLITE_FORGET = delete(ReceivedUpdate).where(
     ReceivedUpdate.update_id.in_(bindparam("ids", expanding=True))
 )
