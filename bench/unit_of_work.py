@@ -1,7 +1,8 @@
 """What the database layer costs one update: a typical unit of work, timed alone, per backend.
 
-A typical update reads its user with the active case (bot/storage/users.ensure_user), stores
-one answer in the case's JSON and commits: one SELECT, one UPDATE, the commit. Here that unit
+A typical update reads its user with the active case (bot/storage/users.ensure_user), notes
+its update id as applied (bot/storage/handled.first_time), stores one answer in the case's JSON
+and commits: one SELECT, one INSERT, one UPDATE, the commit. Here that unit
 of work runs N times in a row in this process, with no bot and no load, so that the CPU time
 (this process's, aiosqlite's thread included) is steady enough to compare two versions of the
 storage code, which the load benchmarks, swinging by a third from run to run on this VM, are
@@ -27,6 +28,7 @@ from bench.common import ROOT, append_results, heading, spread
 from bench.procs import fresh_database
 
 USER_ID = 1_000_001
+FIRST_UPDATE = 5_000_001
 # A case halfway through the empty-parcel flow: the JSON an update rewrites.
 ANSWERS = {f"answer_{n}": f"значение {n}" for n in range(20)} | {
     "acts": [{"number": "№ 123", "date": "2024-08-19", "office": "ММПО Внуково"}]
@@ -51,6 +53,7 @@ async def measure(backend: str, units: int) -> tuple[float, float]:
     session = importlib.import_module("bot.storage.session")
     users = importlib.import_module("bot.storage.users")
     cases = importlib.import_module("bot.storage.cases")
+    handled = importlib.import_module("bot.storage.handled")
     async with fresh_database(backend) as url:
         engine = session.create_engine(url)
         try:
@@ -65,6 +68,7 @@ async def measure(backend: str, units: int) -> tuple[float, float]:
             for n in range(units):
                 async with sessions() as db:
                     user = await users.ensure_user(db, USER_ID, USER_ID, "ru")
+                    await handled.first_time(db, FIRST_UPDATE + n, USER_ID)
                     case = await cases.active_case(db, user)
                     cases.save_answer(case, "answer_0", f"значение {n}")
                     await db.commit()
@@ -101,9 +105,10 @@ def report(
     lines = [
         heading("unit_of_work"),
         "",
-        f"{args.units} units of work in a row (read the user with the active case, store one "
-        f"answer, commit), no bot, no load; {args.repeats} repeats, each on a fresh database, "
-        "median (min-max). CPU: this process's, the database driver's thread included.",
+        f"{args.units} units of work in a row (read the user with the active case, note the "
+        f"update id as applied, store one answer, commit), no bot, no load; {args.repeats} "
+        "repeats, each on a fresh database, median (min-max). CPU: this process's, the "
+        "database driver's thread included.",
         "",
         "| checkout | backend | CPU µs per unit | wall µs per unit |",
         "|---|---|---:|---:|",
