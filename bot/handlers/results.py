@@ -41,13 +41,16 @@ async def hand_back(t: Turn, walk: Walk, context: BotContext) -> list[Say]:
     they follow it, once translated (claim_handback).
     """
     words = _buyer_words(walk) if walk.position() is None else {}
-    known = await known_translations(context, walk.session, words.values())
-    if known is None:
-        t.deliver = claim_handback(walk, words)
-        return []
-    # A hand-back still translating on another instance finds its claim gone: these texts win.
-    walk.case.handback_claim = None
-    return await results_if_complete(walk, context, known)
+    # The hand-back's reads need none of its writes: without a flush before each read, the
+    # case's answer, claim and status go to the database in one UPDATE, not three.
+    with walk.session.no_autoflush:
+        known = await known_translations(context, walk.session, words.values())
+        if known is None:
+            t.deliver = claim_handback(walk, words)
+            return []
+        # A hand-back still translating on another instance finds its claim gone: these win.
+        walk.case.handback_claim = None
+        return await results_if_complete(walk, context, known)
 
 
 def claim_handback(walk: Walk, words: dict[str, str]) -> Deliver:
@@ -69,7 +72,8 @@ def claim_handback(walk: Walk, words: dict[str, str]) -> Deliver:
             says = []
             if case is not None and case.handback_claim == claim:
                 case.handback_claim = None
-                says = await results_if_complete(walk_of(t, case, context), context, translated)
+                with t.session.no_autoflush:
+                    says = await results_if_complete(walk_of(t, case, context), context, translated)
         await send(update, context, says)
 
     return deliver

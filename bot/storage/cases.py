@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ids import parse_id
 from bot.storage.models import Case, EvidenceItem, GeneratedText, User
-from bot.storage.session import insert_rows
+from bot.storage.session import insert_or_update
 
 GROUP_KEY = "acts"
+_SAVE_TEXT = insert_or_update(
+    cast(Table, GeneratedText.__table__),
+    "user_id",
+    "case_id",
+    "kind",
+    "body",
+    key=("case_id", "kind"),
+    update="body",
+)
 
 
 async def open_case(session: AsyncSession, user: User, flow: str) -> Case:
@@ -116,16 +125,12 @@ async def generated_texts(session: AsyncSession, case: Case) -> list[GeneratedTe
 
 async def save_texts(session: AsyncSession, case: Case, bodies: dict[str, str]) -> None:
     """The case's latest text of each kind: existing rows updated, the others inserted."""
-    existing = {text.kind: text for text in await generated_texts(session, case)}
-    new_rows = []
-    for kind, body in bodies.items():
-        if kind in existing:
-            existing[kind].body = body
-        else:
-            new_rows.append(
-                {"user_id": case.user_id, "case_id": case.id, "kind": kind, "body": body}
-            )
-    await insert_rows(session, GeneratedText, new_rows)
+    rows = [
+        {"user_id": case.user_id, "case_id": case.id, "kind": kind, "body": body}
+        for kind, body in bodies.items()
+    ]
+    if rows:
+        await session.execute(_SAVE_TEXT, rows)
 
 
 async def user_of(session: AsyncSession, user_id: int) -> User | None:

@@ -71,10 +71,12 @@ async def insert_rows(session: AsyncSession, model: type[Any], rows: list[dict[s
     """Insert rows that all have the same keys, in one statement.
 
     The ORM inserts objects whose ids the database generates one at a time, which is one trip
-    per row on SQLite; nothing here needs the new objects back.
+    per row on SQLite; nothing here needs the new objects back. The table's own insert, not the
+    ORM's bulk one: that one leaves out the keys whose value is None, and so split rows that
+    differ only there into one statement each.
     """
     if rows:
-        await session.execute(insert(model), rows)
+        await session.execute(insert(model.__table__), rows)
 
 
 def insert_or_ignore(table: Table, *names: str, **fixed: int) -> TextClause:
@@ -84,9 +86,20 @@ def insert_or_ignore(table: Table, *names: str, **fixed: int) -> TextClause:
     have no cache key in SQLAlchemy 2.0, so each execution compiled the statement anew: 5% of
     the bot's CPU under load, for the insert every update makes (bench/RESULTS.md).
     """
+    return _insert_text(table, names, fixed, "ON CONFLICT DO NOTHING")
+
+
+def insert_or_update(table: Table, *names: str, key: tuple[str, ...], update: str) -> TextClause:
+    """INSERT of the named columns that, where a row with the same `key` is there, sets its
+    `update` column instead: one statement where a read and a write were two trips."""
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update} = excluded.{update}"
+    return _insert_text(table, names, {}, conflict)
+
+
+def _insert_text(
+    table: Table, names: tuple[str, ...], fixed: dict[str, int], conflict: str
+) -> TextClause:
     columns = ", ".join([*names, *fixed])
     values = ", ".join([*(f":{name}" for name in names), *(str(int(v)) for v in fixed.values())])
-    statement = text(
-        f"INSERT INTO {table.name} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING"
-    )
+    statement = text(f"INSERT INTO {table.name} ({columns}) VALUES ({values}) {conflict}")
     return statement.bindparams(*(bindparam(name, type_=table.c[name].type) for name in names))
