@@ -51,26 +51,34 @@ async def on_media(update: Update, context: BotContext) -> None:
         opened = case is None
         if case is None:
             case = await store.open_case(t.session, t.user, "complaint")
+        walk = walk_of(t, case, context)
         item = await store.add_evidence(
             t.session,
             case,
             **media,
+            label="act" if _answers_act_photo(walk, message) else None,
             media_group_id=message.media_group_id,
             message_id=message.message_id,
             forwarded=message.forward_origin is not None,
             caption=message.caption,
         )
-        walk = walk_of(t, case, context)
         says = await _after_media(t, walk, item, context, opened)
     await send(update, context, says)
+
+
+def _answers_act_photo(walk: Walk, message: Message) -> bool:
+    """A single photo sent when the act's photo is asked for is that photo."""
+    position = walk.position()
+    return (
+        position is not None and position.question.kind is Kind.PHOTO and not message.media_group_id
+    )
 
 
 async def _after_media(
     t: Turn, walk: Walk, item: EvidenceItem, context: BotContext, opened: bool
 ) -> list[Say]:
     position = walk.position()
-    if position is not None and position.question.kind is Kind.PHOTO and not item.media_group_id:
-        item.label = "act"
+    if item.label == "act" and position is not None:
         return [Say(t.texts("evidence.act_photo_saved")), *await walk.store(position, item.id)]
     if item.media_group_id:
         _schedule_album_ack(context, t, walk.case.id, item.media_group_id)

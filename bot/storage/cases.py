@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ids import parse_id
@@ -138,16 +138,17 @@ async def user_of(session: AsyncSession, user_id: int) -> User | None:
 
 
 async def label_evidence(session: AsyncSession, case: Case, target: str, label: str) -> None:
-    """Label one item (`target` is its id) or a whole album (`g` + media_group_id)."""
+    """Label one item (`target` is its id) or a whole album (`g` + media_group_id), in one
+    UPDATE; an id or album that is not this case's changes nothing."""
     if target.startswith("g"):
-        items = await album_items(session, case, target[1:])
+        which = EvidenceItem.media_group_id == target[1:]
     elif (item_id := parse_id(target)) is not None:
-        item = await session.get(EvidenceItem, item_id)
-        items = [item] if item is not None and item.case_id == case.id else []
+        which = EvidenceItem.id == item_id
     else:
-        items = []
-    for item in items:
-        item.label = label
+        return
+    await session.execute(
+        update(EvidenceItem).where(EvidenceItem.case_id == case.id, which).values(label=label)
+    )
 
 
 def delete_acts(case: Case) -> None:
