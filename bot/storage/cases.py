@@ -118,11 +118,6 @@ async def count_cases(session: AsyncSession, user: User) -> int:
     return int(await session.scalar(select(func.count()).where(Case.user_id == user.id)) or 0)
 
 
-async def generated_texts(session: AsyncSession, case: Case) -> list[GeneratedText]:
-    rows = await session.scalars(select(GeneratedText).where(GeneratedText.case_id == case.id))
-    return list(rows)
-
-
 async def save_texts(session: AsyncSession, case: Case, bodies: dict[str, str]) -> None:
     """The case's latest text of each kind: existing rows updated, the others inserted."""
     rows = [
