@@ -15,7 +15,7 @@ from bot.storage.users import lock_user
 from bot.ui import Say, data, send_says
 from bot.updates import user_turn
 from flows.evidence import LABELS
-from flows.questions import Kind
+from flows.questions import Kind, Position
 
 # Telegram delivers an album as separate messages within about a second.
 ALBUM_SETTLE_SECONDS = 1.5
@@ -52,32 +52,36 @@ async def on_media(update: Update, context: BotContext) -> None:
         if case is None:
             case = await store.open_case(t.session, t.user, "complaint")
         walk = walk_of(t, case, context)
+        position = walk.position()
         item = await store.add_evidence(
             t.session,
             case,
             **media,
-            label="act" if _answers_act_photo(walk, message) else None,
+            label="act" if _answers_act_photo(position, message) else None,
             media_group_id=message.media_group_id,
             message_id=message.message_id,
             forwarded=message.forward_origin is not None,
             caption=message.caption,
         )
-        says = await _after_media(t, walk, item, context, opened)
+        says = await _after_media(t, walk, position, item, context, opened)
     await send(update, context, says)
 
 
-def _answers_act_photo(walk: Walk, message: Message) -> bool:
+def _answers_act_photo(position: Position | None, message: Message) -> bool:
     """A single photo sent when the act's photo is asked for is that photo."""
-    position = walk.position()
     return (
         position is not None and position.question.kind is Kind.PHOTO and not message.media_group_id
     )
 
 
 async def _after_media(
-    t: Turn, walk: Walk, item: EvidenceItem, context: BotContext, opened: bool
+    t: Turn,
+    walk: Walk,
+    position: Position | None,
+    item: EvidenceItem,
+    context: BotContext,
+    opened: bool,
 ) -> list[Say]:
-    position = walk.position()
     if item.label == "act" and position is not None:
         return [Say(t.texts("evidence.act_photo_saved")), *await walk.store(position, item.id)]
     if item.media_group_id:
