@@ -41,16 +41,15 @@ async def hand_back(t: Turn, walk: Walk, context: BotContext) -> list[Say]:
     they follow it, once translated (claim_handback).
     """
     words = _buyer_words(walk) if walk.position() is None else {}
-    # The hand-back's reads need none of its writes: without a flush before each read, the
-    # case's answer, claim and status go to the database in one UPDATE, not three.
+    # No flush for this read either (see results_if_complete).
     with walk.session.no_autoflush:
         known = await known_translations(context, walk.session, words.values())
-        if known is None:
-            t.deliver = claim_handback(walk, words)
-            return []
-        # A hand-back still translating on another instance finds its claim gone: these win.
-        walk.case.handback_claim = None
-        return await results_if_complete(walk, context, known)
+    if known is None:
+        t.deliver = claim_handback(walk, words)
+        return []
+    # A hand-back still translating on another instance finds its claim gone: these texts win.
+    walk.case.handback_claim = None
+    return await results_if_complete(walk, context, known)
 
 
 def claim_handback(walk: Walk, words: dict[str, str]) -> Deliver:
@@ -72,8 +71,7 @@ def claim_handback(walk: Walk, words: dict[str, str]) -> Deliver:
             says = []
             if case is not None and case.handback_claim == claim:
                 case.handback_claim = None
-                with t.session.no_autoflush:
-                    says = await results_if_complete(walk_of(t, case, context), context, translated)
+                says = await results_if_complete(walk_of(t, case, context), context, translated)
         await send(update, context, says)
 
     return deliver
@@ -106,12 +104,17 @@ def _buyer_words(walk: Walk) -> dict[str, str]:
 async def results_if_complete(
     walk: Walk, context: BotContext, translated: Translated | None = None
 ) -> list[Say]:
-    """What a finished case hands back: dispute texts, or a report's texts."""
+    """What a finished case hands back: dispute texts, or a report's texts.
+
+    Its reads need none of its writes: without a flush before each read, the case's answer,
+    claim and status go to the database in one UPDATE, not one per read.
+    """
     if walk.position() is not None:
         return []
-    if walk.case.flow == "report":
-        return await report_results(walk, context, translated)
-    return await _dispute_results(walk, context, translated)
+    with walk.session.no_autoflush:
+        if walk.case.flow == "report":
+            return await report_results(walk, context, translated)
+        return await _dispute_results(walk, context, translated)
 
 
 async def _dispute_results(
